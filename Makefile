@@ -1,0 +1,24 @@
+# gcstitch: PGXS build. `make PG_CONFIG=/usr/lib/postgresql/NN/bin/pg_config` picks another major.
+EXTENSION = gcstitch
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" gcstitch.control)
+
+MODULE_big = gcstitch
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+# The install script is assembled from its parts in src/sql/, one concern a file.
+DATA_built = gcstitch--$(EXTVERSION).sql
+INSTALL_PARTS = $(sort $(wildcard src/sql/*.sql))
+
+REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
+REGRESS_OPTS = --load-extension=gcstitch
+
+PG_CPPFLAGS = -DGCSTITCH_VERSION='"$(EXTVERSION)"'
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
+SHLIB_LINK = -ljson-c
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+gcstitch--$(EXTVERSION).sql: $(INSTALL_PARTS) gcstitch.control
+	cat $(INSTALL_PARTS) > $@
