@@ -39,6 +39,11 @@ ensure_packages() {
 	fi
 }
 
+# One installed copy per machine: runs from several checkouts take turns (held until exit).
+take_install_lock() {
+	exec 9>"${TMPDIR:-/tmp}/gcstitch-install.lock" && flock 9
+}
+
 # Runs a command as root: directly, or through sudo.
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
