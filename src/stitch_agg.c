@@ -338,12 +338,14 @@ bad_state(const char *detail)
 			 errdetail_internal("%s", detail)));
 }
 
-/* Deserialize: checks the header, the length and every item before use. */
+/*
+ * Deserialize: checks the header, the length and every item before use.  The
+ * state lives in the current (per-input-tuple) context: combine copies it.
+ */
 PG_FUNCTION_INFO_V1(gcstitch_stitch_deserialfn);
 Datum
 gcstitch_stitch_deserialfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = agg_context(fcinfo, "gcstitch_stitch_deserialfn");
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	const char *p = VARDATA_ANY(in);
 	Size		len = VARSIZE_ANY_EXHDR(in);
@@ -363,7 +365,8 @@ gcstitch_stitch_deserialfn(PG_FUNCTION_ARGS)
 		(!hdr.has_tol && hdr.tolerance != 0))
 		bad_state("The tolerance is invalid.");
 
-	st = state_create(ctx, hdr.n);
+	agg_context(fcinfo, "gcstitch_stitch_deserialfn");
+	st = state_create(CurrentMemoryContext, hdr.n);
 	st->has_tol = hdr.has_tol;
 	st->tolerance = hdr.tolerance;
 	if (hdr.n > 0)
