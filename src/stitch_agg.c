@@ -31,7 +31,8 @@ typedef struct StitchState
 } StitchState;
 
 #define STATE_INITIAL_CAP 10	/* 240 bytes: fits a 256-byte chunk */
-#define STATE_MAX_CAP ((int32) (MaxAllocSize / sizeof(StitchItem)))
+/* the final function's scratch arrays (32 bytes per row) must stay under MaxAllocSize */
+#define STATE_MAX_CAP ((int32) (MaxAllocSize / sizeof(StitchIsland)))
 
 /* Serialized state header (after the bytea header). */
 typedef struct StitchStateSer
