@@ -24,14 +24,19 @@ BEGIN
             JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
                             AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> w.ev_class
         )
-        SELECT m.oid::regclass AS name, m.relispopulated AS populated,
+        SELECT m.oid::regclass AS name,
+               -- CONCURRENTLY needs a populated view and a unique index on plain columns without WHERE.
+               m.relispopulated AND EXISTS (
+                   SELECT FROM pg_index i
+                   WHERE i.indrelid = m.oid AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
+                     AND i.indexprs IS NULL) AS concurrently,
                (SELECT count(*) FROM reach r JOIN mvs o ON o.oid = r.rel
                 WHERE r.root = m.oid AND r.rel <> m.oid) AS depth
         FROM mvs m
         ORDER BY depth, m.oid
     LOOP
-        -- CONCURRENTLY needs a populated view; the first refresh of one created WITH NO DATA is plain.
-        IF mv.populated THEN
+        -- Otherwise (first refresh of a view created WITH NO DATA, no unique index) a plain refresh.
+        IF mv.concurrently THEN
             EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY %s', mv.name);
         ELSE
             EXECUTE format('REFRESH MATERIALIZED VIEW %s', mv.name);
@@ -42,8 +47,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh() IS
-    'Refreshes every materialized view of the gcstitch schema (CONCURRENTLY once populated, readers '
-    'are not blocked), each after the ones it reads; returns how many were refreshed. Owner only';
+    'Refreshes every materialized view of the gcstitch schema, each after the ones it reads: CONCURRENTLY '
+    '(readers not blocked) when populated and uniquely indexed, plainly otherwise; returns how many. Owner only';
 
 -- The pg_cron job name of this database's refresh, and the statement to schedule it from the cron database.
 CREATE FUNCTION @extschema@.refresh_job_name() RETURNS text

@@ -10,12 +10,9 @@ SELECT col_default_is('gcstitch', 'queue', 'sl_threshold', '00:00:20'::interval,
 SELECT col_not_null('gcstitch', 'queue', 'sl_target_percent', 'target is NOT NULL');
 SELECT col_not_null('gcstitch', 'queue', 'sl_threshold', 'threshold is NOT NULL');
 -- The lookups agree with the table defaults for a queue without a row.
-SELECT is(gcstitch.queue_threshold('no such queue'),
-          (SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef
-           WHERE adrelid = 'gcstitch.queue'::regclass AND adnum = (SELECT attnum FROM pg_attribute
-               WHERE attrelid = 'gcstitch.queue'::regclass AND attname = 'sl_threshold'))::text::interval,
-          'queue_threshold default equals the column default');
-SELECT is(gcstitch.queue_target_percent('no such queue'), 80::numeric, 'queue_target_percent default 80');
+SELECT is(gcstitch.queue_threshold('no such queue'), '20 seconds'::interval,
+          'queue_threshold default 20 s, as the column default');
+SELECT is(gcstitch.queue_target_percent('no such queue'), 80::numeric, 'queue_target_percent default 80, as the column default');
 SELECT ok('gcstitch.queue'::regclass = ANY (extconfig), 'queue rows are dumped by pg_dump')
 FROM pg_extension WHERE extname = 'gcstitch';
 
