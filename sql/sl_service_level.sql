@@ -81,6 +81,20 @@ SELECT service_level(wait, answered, '20 seconds', '5 seconds') FROM sl_call;
 SELECT service_level(wait, answered, '20 seconds', '10 seconds', false, true, true) FROM sl_call;
 SELECT service_level_percent(service_level(wait, answered, '20 seconds')) FROM sl_call;
 
+-- As a window aggregate: running counts (met 1, 2, then 2; abandons from call 5; the flow-out at 8; calls
+-- 9 and 10 skipped), and a two-row frame (restarted at every row; without flowed_out call 8 is an abandon;
+-- the frame {9, 10} is empty: zero counts).
+SELECT call_no, offered(s), answered_in_threshold(s), abandoned(s), flow_outs(s)
+FROM (SELECT call_no, service_level(wait, answered, '20 seconds', '10 seconds', true, true, false, flowed_out)
+                          OVER (ORDER BY call_no) AS s
+      FROM sl_call) v
+ORDER BY call_no;
+SELECT call_no, offered(s), answered(s), abandoned(s)
+FROM (SELECT call_no, service_level(wait, answered, '20 seconds')
+                          OVER (ORDER BY call_no ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s
+      FROM sl_call) v
+ORDER BY call_no;
+
 -- Day and month units compare as in SQL (1 day = 24 h): a 1 day threshold is 86400 s.
 SELECT service_level(w, true, '1 day')
 FROM (VALUES (interval '23:59:59'), (interval '1 day'), (interval '1 day 00:00:01')) v(w);
