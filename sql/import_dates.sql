@@ -4,6 +4,7 @@
 -- impossible days, hour 24, leap seconds.
 -- A session time zone with a half-hour offset: results must not depend on it.
 SET timezone = 'America/St_Johns';
+SET datestyle = 'ISO, YMD';
 -- The segmentStart of a one-segment conversation, or the error's SQLSTATE and detail.
 CREATE FUNCTION pg_temp.parse(s text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE

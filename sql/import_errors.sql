@@ -1,6 +1,7 @@
 -- Importer: bad input. Malformed JSON is 22P02 with the byte offset (from 0) and json-c's reason;
 -- valid JSON of the wrong shape is 22023 naming the conversationId and the JSON path.
 SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
 -- Runs a query; returns "ok (N rows)" or the SQLSTATE, message and detail of its error.
 CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE

@@ -2,6 +2,7 @@
 -- rows produced by jsonb_array_elements over doc::jsonb, on generated pages (the benchmark's
 -- generator: fragmented calls, hold, wrap-up, abandons, 100 conversations a page).
 SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
 \o /dev/null
 \set pages 3
 \set seed 0.17
