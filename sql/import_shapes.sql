@@ -78,6 +78,12 @@ SELECT (gcstitch.segments_from_json(:'c2')).segment_start;
 SELECT conversation_id, purpose, client_id
   FROM gcstitch.segments_from_json('{"conversationId":"caf\u00e9-\ud83d\ude00-\"q\"","participants":[{"purpose":"agent é","attributes":{"X-Genesys-Client-Id":"\/x\\y"},"sessions":[{"sessionId":"s","segments":[{"segmentStart":"2024-11-04T08:00:00Z"}]}]}]}');
 
+-- A lone surrogate escape becomes U+FFFD (json-c).
+SELECT conversation_id, conversation_id = 'a' || U&'\FFFD' || 'b' AS replaced
+  FROM gcstitch.segments_from_json('{"conversationId":"a\ud800b","participants":[{"sessions":[{"sessionId":"s","segments":[{"segmentStart":"2024-11-04T08:00:00Z"}]}]}]}');
+-- NULL in, nothing out.
+SELECT count(*) FROM gcstitch.import(NULL);
+
 -- Volatility: the readers are immutable, the settings wrapper stable, import volatile.
 SELECT p.oid::regprocedure, p.provolatile, p.proparallel, p.proisstrict
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
