@@ -1,0 +1,419 @@
+-- Part 40: the analytics views (issue 5): stitched interactions, logical queue calls, and the
+-- per-interval agent and queue reports, as reported by Genesys and as corrected by stitching.
+-- Every view reads gcstitch.settings (gap tolerance, report time zone, interval length, short-abandon
+-- threshold, service level options) when it is queried, so editing the settings takes effect at once.
+
+-- Start of the report interval holding ts: interval_length wide, aligned to local midnight in
+-- time_zone. Computed as ts minus the local remainder, so both occurrences of a repeated local hour
+-- (DST fall-back) stay distinct intervals and a skipped local hour (spring forward) has none.
+-- Exact for lengths that divide an hour (the settings allow 15, 30 and 60 minutes): UTC offsets
+-- change on whole hours or half hours, so an interval never straddles an offset change.
+CREATE FUNCTION @extschema@.report_interval_start(ts timestamptz, interval_length interval, time_zone text)
+RETURNS timestamptz
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN ((ts AT TIME ZONE 'UTC')
+        - ((ts AT TIME ZONE time_zone)
+           - pg_catalog.date_bin(interval_length, ts AT TIME ZONE time_zone, TIMESTAMP '2000-01-01 00:00:00')))
+       AT TIME ZONE 'UTC';
+COMMENT ON FUNCTION @extschema@.report_interval_start(timestamptz, interval, text) IS
+    'Start (an unambiguous instant) of the report interval of the given length, aligned on local midnight in the given IANA time zone, that holds ts; for lengths dividing an hour';
+
+-- Local wall-clock label of an interval start: 'YYYY-MM-DD HH24:MI+HH:MM' (ISO 8601 with the UTC
+-- offset), so the two 02:00 intervals of a fall-back night read 02:00+02:00 and 02:00+01:00.
+CREATE FUNCTION @extschema@.report_interval_label(interval_start timestamptz, time_zone text)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN pg_catalog.to_char(interval_start AT TIME ZONE time_zone, 'YYYY-MM-DD HH24:MI')
+       || CASE WHEN (interval_start AT TIME ZONE time_zone) < (interval_start AT TIME ZONE 'UTC')
+               THEN '-' ELSE '+' END
+       || pg_catalog.to_char(CASE WHEN (interval_start AT TIME ZONE time_zone) < (interval_start AT TIME ZONE 'UTC')
+                                  THEN (interval_start AT TIME ZONE 'UTC') - (interval_start AT TIME ZONE time_zone)
+                                  ELSE (interval_start AT TIME ZONE time_zone) - (interval_start AT TIME ZONE 'UTC') END,
+                             'HH24:MI');
+COMMENT ON FUNCTION @extschema@.report_interval_label(timestamptz, text) IS
+    'Local label of a report interval start: wall-clock date and time in the given time zone with its UTC offset (ISO 8601), distinct for the repeated hour of a DST fall-back';
+
+-- One row per queue visit (an acd participant session: one wait in one queue), with the agent
+-- session that answered it: the first agent session of the same conversation whose first interact
+-- starts at or after the visit's queue entry and before the conversation's next queue entry.
+CREATE VIEW @extschema@.queue_visit AS
+WITH visit AS (
+    SELECT g.conversation_id, g.session_id,
+           (array_agg(g.queue_id ORDER BY g.segment_start, g.segment_no) FILTER (WHERE g.queue_id IS NOT NULL))[1]
+               AS queue_id,
+           min(g.segment_start) AS queued_at,
+           max(g.segment_end) AS left_queue_at,
+           (array_agg(g.disconnect_type ORDER BY g.segment_end DESC, g.segment_no DESC)
+                FILTER (WHERE g.disconnect_type IS NOT NULL))[1] AS disconnect_type
+    FROM @extschema@.segment g
+    WHERE g.purpose = 'acd' AND g.segment_start IS NOT NULL
+    GROUP BY g.conversation_id, g.session_id
+),
+ordered AS (
+    SELECT v.*,
+           lead(v.queued_at) OVER (PARTITION BY v.conversation_id ORDER BY v.queued_at, v.session_id)
+               AS next_queued_at
+    FROM visit v
+),
+agent_answer AS (
+    SELECT g.conversation_id, g.session_id, min(g.user_id) AS user_id, min(g.segment_start) AS answered_at
+    FROM @extschema@.segment g
+    WHERE g.purpose = 'agent' AND g.segment_type = 'interact' AND g.segment_start IS NOT NULL
+    GROUP BY g.conversation_id, g.session_id
+)
+SELECT o.conversation_id,
+       o.session_id,
+       o.queue_id,
+       o.queued_at,
+       o.left_queue_at,
+       o.disconnect_type,
+       a.session_id AS answered_session_id,
+       a.user_id AS answered_user_id,
+       a.answered_at
+FROM ordered o
+LEFT JOIN LATERAL (
+    SELECT aa.session_id, aa.user_id, aa.answered_at
+    FROM agent_answer aa
+    WHERE aa.conversation_id = o.conversation_id
+      AND aa.answered_at >= o.queued_at
+      AND (o.next_queued_at IS NULL OR aa.answered_at < o.next_queued_at)
+    ORDER BY aa.answered_at, aa.session_id
+    LIMIT 1
+) a ON true;
+
+-- One row per stitched interaction: the agent participants' segments grouped by stitching key.
+CREATE VIEW @extschema@.interaction AS
+WITH st AS (
+    SELECT s.gap_tolerance FROM @extschema@.settings s
+),
+-- Agent segments and their stitching key: the client id; without one, the conversation and agent.
+agent AS (
+    SELECT g.conversation_id, g.session_id, g.user_id, g.client_id, g.segment_type,
+           g.segment_start, g.segment_end,
+           coalesce(g.client_id, 'conversation ' || g.conversation_id || ' user ' || coalesce(g.user_id, ''))
+               AS stitch_key,
+           g.conversation_id || ' ' || g.session_id AS session_key
+    FROM @extschema@.segment g
+    WHERE g.purpose = 'agent' AND g.segment_start IS NOT NULL AND g.segment_end IS NOT NULL
+),
+stitched AS (
+    SELECT a.stitch_key, min(a.client_id) AS client_id,
+           @extschema@.stitch(a.segment_start, a.segment_end, a.segment_type, a.session_key, st.gap_tolerance) AS timeline
+    FROM agent a CROSS JOIN st
+    GROUP BY a.stitch_key, st.gap_tolerance
+),
+island AS (
+    SELECT s.stitch_key, s.client_id, i.*
+    FROM stitched s CROSS JOIN LATERAL @extschema@.interactions(s.timeline) i
+),
+-- Each agent segment labelled with the island it belongs to (same numbering as interactions()).
+labelled AS (
+    SELECT a.*,
+           @extschema@.interaction_no(a.segment_start, a.segment_end, st.gap_tolerance)
+               OVER (PARTITION BY a.stitch_key ORDER BY a.segment_start, a.segment_end) AS interaction_no
+    FROM agent a CROSS JOIN st
+),
+island_conversation AS (
+    SELECT l.stitch_key, l.interaction_no, l.conversation_id, min(l.segment_start) AS first_start
+    FROM labelled l
+    GROUP BY l.stitch_key, l.interaction_no, l.conversation_id
+),
+island_attrs AS (
+    SELECT l.stitch_key, l.interaction_no,
+           -- the agent who answered (first interact segment), else the agent of the first segment
+           (array_agg(l.user_id ORDER BY l.segment_type IS DISTINCT FROM 'interact', l.segment_start,
+                      l.segment_end, l.user_id) FILTER (WHERE l.user_id IS NOT NULL))[1] AS user_id
+    FROM labelled l
+    GROUP BY l.stitch_key, l.interaction_no
+),
+island_conversations AS (
+    SELECT c.stitch_key, c.interaction_no,
+           array_agg(c.conversation_id ORDER BY c.first_start, c.conversation_id) AS conversation_ids
+    FROM island_conversation c
+    GROUP BY c.stitch_key, c.interaction_no
+),
+-- The island of each agent session's first interact segment (its answer).
+session_island AS (
+    SELECT DISTINCT ON (l.conversation_id, l.session_id)
+           l.conversation_id, l.session_id, l.stitch_key, l.interaction_no
+    FROM labelled l
+    WHERE l.segment_type = 'interact'
+    ORDER BY l.conversation_id, l.session_id, l.segment_start, l.segment_end
+),
+-- Queue visits answered by each island: queue entry of the earliest, and its queue.
+answered_visit AS (
+    SELECT si.stitch_key, si.interaction_no,
+           min(v.queued_at) AS queued_at,
+           (array_agg(v.queue_id ORDER BY v.queued_at, v.conversation_id, v.session_id))[1] AS queue_id
+    FROM @extschema@.queue_visit v
+    JOIN session_island si
+      ON si.conversation_id = v.conversation_id AND si.session_id = v.answered_session_id
+    GROUP BY si.stitch_key, si.interaction_no
+)
+SELECT i.stitch_key,
+       i.client_id,
+       i.interaction_no,
+       ia.user_id,
+       coalesce(av.queue_id, rung.queue_id) AS queue_id,
+       ic.conversation_ids,
+       coalesce(av.queued_at, rung.queued_at) AS queued_at,
+       i.started_at,
+       i.answered_at,
+       i.ended_at,
+       i.fragments,
+       i.alert,
+       i.talk,
+       i.hold,
+       i.acw,
+       i.handle,
+       i.gap,
+       i.answered_at - av.queued_at AS queue_wait,
+       i.speed_of_answer
+FROM island i
+JOIN island_attrs ia USING (stitch_key, interaction_no)
+JOIN island_conversations ic USING (stitch_key, interaction_no)
+LEFT JOIN answered_visit av USING (stitch_key, interaction_no)
+-- An island that answered no queue visit (it rang and was not answered, or it had no interact):
+-- the latest visit of its conversations that entered the queue before the island started.
+LEFT JOIN LATERAL (
+    SELECT v.queue_id, v.queued_at
+    FROM @extschema@.queue_visit v
+    WHERE av.queued_at IS NULL AND v.conversation_id = ANY (ic.conversation_ids)
+      AND v.queued_at <= i.started_at
+    ORDER BY v.queued_at DESC, v.conversation_id DESC, v.session_id DESC
+    LIMIT 1
+) rung ON true;
+
+-- One row per logical queued call: each stitched interaction that answered a queue visit (however
+-- many fragments and re-queued conversations it spans), and each queue visit no agent answered.
+CREATE VIEW @extschema@.queue_call AS
+SELECT i.queue_id,
+       i.queued_at,
+       i.answered_at AS left_queue_at,
+       i.answered_at,
+       'answered'::text AS outcome,
+       false AS short_abandon,
+       i.queue_wait,
+       i.stitch_key,
+       i.client_id,
+       i.interaction_no,
+       i.user_id,
+       i.conversation_ids
+FROM @extschema@.interaction i
+WHERE i.queue_wait IS NOT NULL
+UNION ALL
+SELECT v.queue_id,
+       v.queued_at,
+       v.left_queue_at,
+       NULL::timestamptz,
+       CASE WHEN v.left_queue_at IS NULL THEN 'waiting'
+            WHEN v.disconnect_type = 'transfer' OR v.disconnect_type LIKE '%Transfer' THEN 'flow_out'
+            ELSE 'abandoned' END,
+       v.left_queue_at IS NOT NULL
+           AND NOT (v.disconnect_type = 'transfer' OR v.disconnect_type LIKE '%Transfer')
+           AND v.left_queue_at - v.queued_at < st.short_abandon_threshold,
+       v.left_queue_at - v.queued_at,
+       NULL::text,
+       NULL::text,
+       NULL::integer,
+       NULL::text,
+       ARRAY[v.conversation_id]
+FROM @extschema@.queue_visit v
+CROSS JOIN @extschema@.settings st
+WHERE v.answered_session_id IS NULL;
+
+-- Per agent and report interval: what Genesys reports (raw metrics, each in the interval of its
+-- emitDate) next to the corrected figures (stitched interactions, each in the interval where it
+-- ended, i.e. where its wrap-up ended), and reported minus corrected.
+CREATE VIEW @extschema@.agent_interval AS
+WITH st AS (
+    SELECT s.report_timezone AS tz, s.interval_length AS len FROM @extschema@.settings s
+),
+reported AS (
+    SELECT m.user_id,
+           @extschema@.report_interval_start(m.emit_date, st.len, st.tz) AS interval_start,
+           count(*) FILTER (WHERE m.name = 'tHandle') AS handled,
+           sum(m.value) FILTER (WHERE m.name = 'tTalk') AS talk_ms,
+           sum(m.value) FILTER (WHERE m.name = 'tHeld') AS hold_ms,
+           sum(m.value) FILTER (WHERE m.name = 'tAcw') AS acw_ms,
+           sum(m.value) FILTER (WHERE m.name = 'tHandle') AS handle_ms
+    FROM @extschema@.metric m CROSS JOIN st
+    WHERE m.purpose = 'agent' AND m.user_id IS NOT NULL AND m.emit_date IS NOT NULL
+      AND m.name IN ('tHandle', 'tTalk', 'tHeld', 'tAcw')
+    GROUP BY 1, 2
+),
+corrected AS (
+    SELECT i.user_id,
+           @extschema@.report_interval_start(i.ended_at, st.len, st.tz) AS interval_start,
+           count(*) FILTER (WHERE i.handle > interval '0') AS handled,
+           sum(i.talk) AS talk,
+           sum(i.hold) AS hold,
+           sum(i.acw) AS acw,
+           sum(i.handle) AS handle,
+           sum(i.gap) AS gap,
+           sum(i.fragments) FILTER (WHERE i.handle > interval '0') AS fragments
+    FROM @extschema@.interaction i CROSS JOIN st
+    WHERE i.user_id IS NOT NULL
+    GROUP BY 1, 2
+),
+joined AS (
+    SELECT user_id, interval_start,
+           coalesce(r.handled, 0) AS reported_handled,
+           coalesce(r.talk_ms, 0)::float8 * interval '1 millisecond' AS reported_talk,
+           coalesce(r.hold_ms, 0)::float8 * interval '1 millisecond' AS reported_hold,
+           coalesce(r.acw_ms, 0)::float8 * interval '1 millisecond' AS reported_acw,
+           coalesce(r.handle_ms, 0)::float8 * interval '1 millisecond' AS reported_handle,
+           coalesce(c.handled, 0) AS corrected_handled,
+           coalesce(c.talk, interval '0') AS corrected_talk,
+           coalesce(c.hold, interval '0') AS corrected_hold,
+           coalesce(c.acw, interval '0') AS corrected_acw,
+           coalesce(c.handle, interval '0') AS corrected_handle,
+           coalesce(c.gap, interval '0') AS corrected_gap,
+           coalesce(c.fragments, 0) AS corrected_fragments
+    FROM reported r FULL JOIN corrected c USING (user_id, interval_start)
+)
+SELECT j.user_id,
+       j.interval_start,
+       j.interval_start + st.len AS interval_end,
+       (j.interval_start AT TIME ZONE st.tz)::date AS local_date,
+       @extschema@.report_interval_label(j.interval_start, st.tz) AS interval_label,
+       j.reported_handled,
+       j.reported_talk,
+       j.reported_hold,
+       j.reported_acw,
+       j.reported_handle,
+       j.reported_handle / nullif(j.reported_handled, 0) AS reported_aht,
+       j.corrected_handled,
+       j.corrected_talk,
+       j.corrected_hold,
+       j.corrected_acw,
+       j.corrected_handle,
+       j.corrected_handle / nullif(j.corrected_handled, 0) AS corrected_aht,
+       j.corrected_gap,
+       j.corrected_fragments,
+       j.reported_handled - j.corrected_handled AS handled_diff,
+       j.reported_talk - j.corrected_talk AS talk_diff,
+       j.reported_hold - j.corrected_hold AS hold_diff,
+       j.reported_acw - j.corrected_acw AS acw_diff,
+       j.reported_handle - j.corrected_handle AS handle_diff,
+       j.reported_handle / nullif(j.reported_handled, 0)
+           - j.corrected_handle / nullif(j.corrected_handled, 0) AS aht_diff
+FROM joined j CROSS JOIN st;
+
+-- Per queue and report interval: Performance-view queue metrics as reported (raw metrics in the
+-- interval of their emitDate) and as corrected (logical calls of gcstitch.queue_call: offered at
+-- queue entry; answered, abandoned and flowed out when they left the queue).
+CREATE VIEW @extschema@.queue_interval AS
+WITH st AS (
+    SELECT s.* FROM @extschema@.settings s
+),
+-- The queue of a metric: the first queue id on its own session's segments, else the conversation's
+-- first queue.
+session_queue AS (
+    SELECT DISTINCT ON (g.conversation_id, g.session_id) g.conversation_id, g.session_id, g.queue_id
+    FROM @extschema@.segment g
+    WHERE g.queue_id IS NOT NULL
+    ORDER BY g.conversation_id, g.session_id, g.segment_start, g.segment_no
+),
+conversation_queue AS (
+    SELECT DISTINCT ON (g.conversation_id) g.conversation_id, g.queue_id
+    FROM @extschema@.segment g
+    WHERE g.queue_id IS NOT NULL AND g.purpose = 'acd'
+    ORDER BY g.conversation_id, g.segment_start, g.session_id, g.segment_no
+),
+event AS (
+    SELECT true AS reported,
+           coalesce(sq.queue_id, cq.queue_id) AS queue_id,
+           m.emit_date AS ts,
+           CASE m.name WHEN 'nOffered' THEN 'offered' WHEN 'tAnswered' THEN 'answered'
+                       WHEN 'tAbandon' THEN 'abandoned' ELSE 'flow_out' END AS kind,
+           CASE WHEN m.name <> 'nOffered' THEN m.value::float8 * interval '1 millisecond' END AS wait
+    FROM @extschema@.metric m
+    LEFT JOIN session_queue sq USING (conversation_id, session_id)
+    LEFT JOIN conversation_queue cq USING (conversation_id)
+    WHERE m.name IN ('nOffered', 'tAnswered', 'tAbandon', 'tFlowOut') AND m.emit_date IS NOT NULL
+    UNION ALL
+    SELECT false, c.queue_id, c.queued_at, 'offered', NULL
+    FROM @extschema@.queue_call c
+    UNION ALL
+    SELECT false, c.queue_id, c.left_queue_at, c.outcome, c.queue_wait
+    FROM @extschema@.queue_call c
+    WHERE c.outcome <> 'waiting'
+),
+bucketed AS (
+    SELECT e.*, @extschema@.report_interval_start(e.ts, st.interval_length, st.report_timezone) AS interval_start
+    FROM event e CROSS JOIN st
+    WHERE e.queue_id IS NOT NULL
+),
+counted AS (
+    SELECT b.queue_id, b.interval_start, q.name AS queue_name,
+           coalesce(q.sl_threshold, interval '20 seconds') AS sl_threshold,
+           coalesce(q.sl_target_percent, 80) AS sl_target_percent,
+           count(*) FILTER (WHERE b.reported AND b.kind = 'offered') AS reported_offered,
+           count(*) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_answered,
+           count(*) FILTER (WHERE b.reported AND b.kind = 'answered'
+                                  AND b.wait <= coalesce(q.sl_threshold, interval '20 seconds'))
+               AS reported_answered_in_threshold,
+           count(*) FILTER (WHERE b.reported AND b.kind = 'abandoned') AS reported_abandoned,
+           count(*) FILTER (WHERE b.reported AND b.kind = 'abandoned' AND b.wait < st.short_abandon_threshold)
+               AS reported_short_abandoned,
+           count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
+           avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
+           @extschema@.service_level(b.wait, b.kind = 'answered', coalesce(q.sl_threshold, interval '20 seconds'),
+                                     st.short_abandon_threshold, st.sl_include_short_abandons,
+                                     st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
+               FILTER (WHERE b.reported AND b.kind <> 'offered') AS reported_service_level,
+           count(*) FILTER (WHERE NOT b.reported AND b.kind = 'offered') AS corrected_offered,
+           count(*) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_answered,
+           count(*) FILTER (WHERE NOT b.reported AND b.kind = 'answered'
+                                  AND b.wait <= coalesce(q.sl_threshold, interval '20 seconds'))
+               AS corrected_answered_in_threshold,
+           count(*) FILTER (WHERE NOT b.reported AND b.kind = 'abandoned') AS corrected_abandoned,
+           count(*) FILTER (WHERE NOT b.reported AND b.kind = 'abandoned' AND b.wait < st.short_abandon_threshold)
+               AS corrected_short_abandoned,
+           count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
+           avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
+           @extschema@.service_level(b.wait, b.kind = 'answered', coalesce(q.sl_threshold, interval '20 seconds'),
+                                     st.short_abandon_threshold, st.sl_include_short_abandons,
+                                     st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
+               FILTER (WHERE NOT b.reported AND b.kind <> 'offered') AS corrected_service_level
+    FROM bucketed b
+    CROSS JOIN st
+    LEFT JOIN @extschema@.queue q USING (queue_id)
+    GROUP BY b.queue_id, b.interval_start, q.name, q.sl_threshold, q.sl_target_percent,
+             st.short_abandon_threshold, st.sl_include_short_abandons, st.sl_include_abandons,
+             st.sl_include_flow_outs
+)
+SELECT c.queue_id,
+       c.queue_name,
+       c.interval_start,
+       c.interval_start + st.interval_length AS interval_end,
+       (c.interval_start AT TIME ZONE st.report_timezone)::date AS local_date,
+       @extschema@.report_interval_label(c.interval_start, st.report_timezone) AS interval_label,
+       c.sl_threshold,
+       c.sl_target_percent,
+       c.reported_offered,
+       c.reported_answered,
+       c.reported_answered_in_threshold,
+       c.reported_abandoned,
+       c.reported_short_abandoned,
+       c.reported_flow_outs,
+       c.reported_asa,
+       @extschema@.service_level_percent(c.reported_service_level) AS reported_service_level_percent,
+       c.reported_service_level,
+       c.corrected_offered,
+       c.corrected_answered,
+       c.corrected_answered_in_threshold,
+       c.corrected_abandoned,
+       c.corrected_short_abandoned,
+       c.corrected_flow_outs,
+       c.corrected_asa,
+       @extschema@.service_level_percent(c.corrected_service_level) AS corrected_service_level_percent,
+       c.corrected_service_level,
+       c.reported_offered - c.corrected_offered AS offered_diff,
+       c.reported_answered - c.corrected_answered AS answered_diff,
+       c.reported_abandoned - c.corrected_abandoned AS abandoned_diff,
+       c.reported_asa - c.corrected_asa AS asa_diff,
+       @extschema@.service_level_percent(c.reported_service_level)
+           - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff
+FROM counted c CROSS JOIN st;
