@@ -1,6 +1,7 @@
 -- Part 40: the analytics views (issue 5): stitched interactions, logical queue calls, and the
 -- per-interval agent and queue reports, as reported by Genesys and as corrected by stitching.
 -- Every view reads gcstitch.settings (gap tolerance, report time zone, interval length, short-abandon
+-- Settings are read through `LIMIT 1` subqueries: the table holds one row, and the planner must know.
 -- threshold, service level options) when it is queried, so editing the settings takes effect at once.
 
 -- Start of the report interval holding ts: interval_length wide, aligned to local midnight in
@@ -84,7 +85,7 @@ LEFT JOIN LATERAL (
 -- One row per stitched interaction: the agent participants' segments grouped by stitching key.
 CREATE VIEW @extschema@.interaction AS
 WITH st AS (
-    SELECT s.gap_tolerance FROM @extschema@.settings s
+    SELECT s.gap_tolerance FROM @extschema@.settings s LIMIT 1
 ),
 -- Agent segments and their stitching key: the client id; without one, the conversation and agent.
 agent AS (
@@ -219,7 +220,7 @@ SELECT v.queue_id,
        NULL::text,
        ARRAY[v.conversation_id]
 FROM @extschema@.queue_visit v
-CROSS JOIN @extschema@.settings st
+CROSS JOIN (SELECT s.short_abandon_threshold FROM @extschema@.settings s LIMIT 1) st
 WHERE v.answered_session_id IS NULL;
 
 -- Per agent and report interval: what Genesys reports (raw metrics, each in the interval of its
@@ -227,7 +228,7 @@ WHERE v.answered_session_id IS NULL;
 -- ended, i.e. where its wrap-up ended), and reported minus corrected.
 CREATE VIEW @extschema@.agent_interval AS
 WITH st AS (
-    SELECT s.report_timezone AS tz, s.interval_length AS len FROM @extschema@.settings s
+    SELECT s.report_timezone AS tz, s.interval_length AS len FROM @extschema@.settings s LIMIT 1
 ),
 reported AS (
     SELECT m.user_id,
@@ -305,7 +306,7 @@ FROM joined j CROSS JOIN st;
 -- queue entry; answered, abandoned and flowed out when they left the queue).
 CREATE VIEW @extschema@.queue_interval AS
 WITH st AS (
-    SELECT s.* FROM @extschema@.settings s
+    SELECT s.* FROM @extschema@.settings s LIMIT 1
 ),
 -- The queue of a metric: the first queue id on its own session's segments, else the conversation's
 -- first queue.
@@ -417,3 +418,115 @@ SELECT c.queue_id,
        @extschema@.service_level_percent(c.reported_service_level)
            - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff
 FROM counted c CROSS JOIN st;
+
+-- What each view and column means, for BI tools and \d+.
+COMMENT ON VIEW @extschema@.queue_visit IS
+    'One row per queue visit (acd participant session) with the agent session that answered it, if any';
+COMMENT ON COLUMN @extschema@.queue_visit.conversation_id IS 'Conversation of the visit';
+COMMENT ON COLUMN @extschema@.queue_visit.session_id IS 'acd session id of the visit (unique within its conversation)';
+COMMENT ON COLUMN @extschema@.queue_visit.queue_id IS 'Queue waited in (first queue id of the session''s segments)';
+COMMENT ON COLUMN @extschema@.queue_visit.queued_at IS 'Queue entry: start of the first acd segment of the visit';
+COMMENT ON COLUMN @extschema@.queue_visit.left_queue_at IS 'End of the last acd segment of the visit; NULL while still waiting';
+COMMENT ON COLUMN @extschema@.queue_visit.disconnect_type IS 'Disconnect type of the visit''s last acd segment (transfer: flowed out or routed; peer/client: abandoned)';
+COMMENT ON COLUMN @extschema@.queue_visit.answered_session_id IS 'Agent session that answered the visit: the first agent session of the conversation whose first interact starts at or after queue entry and before the conversation''s next queue entry; NULL when none did';
+COMMENT ON COLUMN @extschema@.queue_visit.answered_user_id IS 'Agent (user id) of answered_session_id';
+COMMENT ON COLUMN @extschema@.queue_visit.answered_at IS 'First interact start of answered_session_id (the answer)';
+
+COMMENT ON VIEW @extschema@.interaction IS
+    'One row per stitched interaction: agent segments grouped by client id (without a client id: by conversation and agent), cut into islands with settings.gap_tolerance';
+COMMENT ON COLUMN @extschema@.interaction.stitch_key IS 'Stitching key: the client id, or ''conversation <id> user <id>'' for segments without a client id';
+COMMENT ON COLUMN @extschema@.interaction.client_id IS 'Persistent softphone client id (participant attribute named in settings.client_id_attributes); NULL when the segments had none';
+COMMENT ON COLUMN @extschema@.interaction.interaction_no IS 'Number of the interaction within its stitching key, 1 = earliest (may change when earlier data is imported)';
+COMMENT ON COLUMN @extschema@.interaction.user_id IS 'Agent: the user of the first interact segment (the agent who answered), else of the first segment';
+COMMENT ON COLUMN @extschema@.interaction.queue_id IS 'Queue of the earliest queue visit the interaction answered; when it answered none, the queue of the latest visit of its conversations that started before it (the call that rang)';
+COMMENT ON COLUMN @extschema@.interaction.conversation_ids IS 'Conversations the interaction spans, in order of their first agent segment';
+COMMENT ON COLUMN @extschema@.interaction.queued_at IS 'Queue entry of the call (same rule as queue_id); NULL for calls that never queued';
+COMMENT ON COLUMN @extschema@.interaction.started_at IS 'Start of the first agent segment (alert, or interact/dialing when there was no alert)';
+COMMENT ON COLUMN @extschema@.interaction.answered_at IS 'Start of the first interact segment (the answer); NULL when the agent never talked';
+COMMENT ON COLUMN @extschema@.interaction.ended_at IS 'End of the last agent segment (usually the end of wrap-up)';
+COMMENT ON COLUMN @extschema@.interaction.fragments IS 'Number of agent sessions the interaction was cut into (1 = unbroken)';
+COMMENT ON COLUMN @extschema@.interaction.alert IS 'Ringing time (union of alert segments)';
+COMMENT ON COLUMN @extschema@.interaction.talk IS 'Talk time (union of interact segments; overlaps between fragments count once)';
+COMMENT ON COLUMN @extschema@.interaction.hold IS 'Hold time (union of hold segments)';
+COMMENT ON COLUMN @extschema@.interaction.acw IS 'After-call work (union of wrapup segments)';
+COMMENT ON COLUMN @extschema@.interaction.handle IS 'Handle time: talk + hold + acw + dialing + contacting';
+COMMENT ON COLUMN @extschema@.interaction.gap IS 'Dead air between fragments: time covered by no agent segment';
+COMMENT ON COLUMN @extschema@.interaction.queue_wait IS 'Time in queue: answered_at minus the queue entry of the earliest visit the interaction answered; NULL when it answered none';
+COMMENT ON COLUMN @extschema@.interaction.speed_of_answer IS 'Agent-side speed of answer: answered_at minus the start of the first alert';
+
+COMMENT ON VIEW @extschema@.queue_call IS
+    'One row per logical queued call: each interaction that answered queue visits (counted once however many fragments or re-queued conversations), and each queue visit no agent answered (abandoned, flowed out, or still waiting)';
+COMMENT ON COLUMN @extschema@.queue_call.queue_id IS 'Queue of the call (its first queue visit)';
+COMMENT ON COLUMN @extschema@.queue_call.queued_at IS 'First queue entry: the call counts as offered in this instant''s interval';
+COMMENT ON COLUMN @extschema@.queue_call.left_queue_at IS 'When the call left the queue: answer, abandon or flow-out instant; answered, abandoned and flow-outs count in its interval';
+COMMENT ON COLUMN @extschema@.queue_call.answered_at IS 'Answer instant; NULL when not answered';
+COMMENT ON COLUMN @extschema@.queue_call.outcome IS 'answered, abandoned, flow_out (the last acd segment ended by a transfer), or waiting (still in queue)';
+COMMENT ON COLUMN @extschema@.queue_call.short_abandon IS 'Abandoned after waiting less than settings.short_abandon_threshold';
+COMMENT ON COLUMN @extschema@.queue_call.queue_wait IS 'Time from first queue entry to answer, abandon or flow-out';
+COMMENT ON COLUMN @extschema@.queue_call.stitch_key IS 'Stitching key of the answering interaction; NULL when not answered';
+COMMENT ON COLUMN @extschema@.queue_call.client_id IS 'Client id of the answering interaction; NULL when not answered or none';
+COMMENT ON COLUMN @extschema@.queue_call.interaction_no IS 'interaction_no of the answering interaction; NULL when not answered';
+COMMENT ON COLUMN @extschema@.queue_call.user_id IS 'Agent who answered; NULL when not answered';
+COMMENT ON COLUMN @extschema@.queue_call.conversation_ids IS 'Conversations of the call';
+
+COMMENT ON VIEW @extschema@.agent_interval IS
+    'Per agent and report interval (settings.interval_length in settings.report_timezone): handled, talk, hold, acw, handle and AHT as reported by Genesys (raw metrics, each in the interval of its emitDate) and corrected by stitching (each interaction in the interval where it ended, i.e. where wrap-up ended), and reported minus corrected';
+COMMENT ON COLUMN @extschema@.agent_interval.user_id IS 'Agent (Genesys user id)';
+COMMENT ON COLUMN @extschema@.agent_interval.interval_start IS 'Interval start, an unambiguous instant (both 02:00 intervals of a DST fall-back night are distinct)';
+COMMENT ON COLUMN @extschema@.agent_interval.interval_end IS 'Interval end (exclusive)';
+COMMENT ON COLUMN @extschema@.agent_interval.local_date IS 'Local date of the interval start in the report time zone';
+COMMENT ON COLUMN @extschema@.agent_interval.interval_label IS 'Local wall-clock start with UTC offset, e.g. 2024-10-27 02:00+02:00';
+COMMENT ON COLUMN @extschema@.agent_interval.reported_handled IS 'Reported handled: number of tHandle metrics emitted in the interval (one per agent session, so one per fragment)';
+COMMENT ON COLUMN @extschema@.agent_interval.reported_talk IS 'Reported talk: sum of tTalk emitted in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval.reported_hold IS 'Reported hold: sum of tHeld emitted in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval.reported_acw IS 'Reported after-call work: sum of tAcw emitted in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval.reported_handle IS 'Reported handle: sum of tHandle emitted in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval.reported_aht IS 'Reported average handle time: reported_handle / reported_handled';
+COMMENT ON COLUMN @extschema@.agent_interval.corrected_handled IS 'Corrected handled: stitched interactions with handle time that ended in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval.corrected_talk IS 'Corrected talk of the interactions that ended in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval.corrected_hold IS 'Corrected hold of the interactions that ended in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval.corrected_acw IS 'Corrected after-call work of the interactions that ended in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval.corrected_handle IS 'Corrected handle (talk + hold + acw + dialing + contacting) of the interactions that ended in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval.corrected_aht IS 'Corrected average handle time: corrected_handle / corrected_handled';
+COMMENT ON COLUMN @extschema@.agent_interval.corrected_gap IS 'Dead air between fragments of the interactions that ended in the interval (in no reported figure)';
+COMMENT ON COLUMN @extschema@.agent_interval.corrected_fragments IS 'Agent sessions making up the handled interactions (equals reported_handled when the data is complete and aligned)';
+COMMENT ON COLUMN @extschema@.agent_interval.handled_diff IS 'reported_handled - corrected_handled (extra calls counted because of fragmentation)';
+COMMENT ON COLUMN @extschema@.agent_interval.talk_diff IS 'reported_talk - corrected_talk';
+COMMENT ON COLUMN @extschema@.agent_interval.hold_diff IS 'reported_hold - corrected_hold';
+COMMENT ON COLUMN @extschema@.agent_interval.acw_diff IS 'reported_acw - corrected_acw';
+COMMENT ON COLUMN @extschema@.agent_interval.handle_diff IS 'reported_handle - corrected_handle (non-zero when pieces of one call end in different intervals or overlap)';
+COMMENT ON COLUMN @extschema@.agent_interval.aht_diff IS 'reported_aht - corrected_aht (negative: fragmentation makes calls look shorter)';
+
+COMMENT ON VIEW @extschema@.queue_interval IS
+    'Per queue and report interval: offered, answered, abandoned, short abandoned, flow-outs, answered within the queue''s threshold, service level and ASA, as reported by Genesys (raw metrics in the interval of their emitDate) and corrected (logical calls of queue_call: offered at first queue entry, the rest when the call left the queue), and reported minus corrected';
+COMMENT ON COLUMN @extschema@.queue_interval.queue_id IS 'Queue id (for reported metrics: the queue id of the metric''s own session, else the conversation''s first queue)';
+COMMENT ON COLUMN @extschema@.queue_interval.queue_name IS 'Queue name from gcstitch.queue; NULL when the queue is not listed there';
+COMMENT ON COLUMN @extschema@.queue_interval.interval_start IS 'Interval start, an unambiguous instant (both 02:00 intervals of a DST fall-back night are distinct)';
+COMMENT ON COLUMN @extschema@.queue_interval.interval_end IS 'Interval end (exclusive)';
+COMMENT ON COLUMN @extschema@.queue_interval.local_date IS 'Local date of the interval start in the report time zone';
+COMMENT ON COLUMN @extschema@.queue_interval.interval_label IS 'Local wall-clock start with UTC offset, e.g. 2024-10-27 02:00+02:00';
+COMMENT ON COLUMN @extschema@.queue_interval.sl_threshold IS 'Service level threshold of the queue (gcstitch.queue; 20 s when not listed): answered with a wait at most this meets the target';
+COMMENT ON COLUMN @extschema@.queue_interval.sl_target_percent IS 'Service level target percentage of the queue (gcstitch.queue; 80 when not listed)';
+COMMENT ON COLUMN @extschema@.queue_interval.reported_offered IS 'Reported offered: nOffered metrics (one per queue entry, so one per re-queued fragment)';
+COMMENT ON COLUMN @extschema@.queue_interval.reported_answered IS 'Reported answered: tAnswered metrics (one per answered agent session, so one per fragment)';
+COMMENT ON COLUMN @extschema@.queue_interval.reported_answered_in_threshold IS 'Reported answered with tAnswered at most sl_threshold';
+COMMENT ON COLUMN @extschema@.queue_interval.reported_abandoned IS 'Reported abandoned: tAbandon metrics';
+COMMENT ON COLUMN @extschema@.queue_interval.reported_short_abandoned IS 'Reported abandons with tAbandon below settings.short_abandon_threshold';
+COMMENT ON COLUMN @extschema@.queue_interval.reported_flow_outs IS 'Reported flow-outs: tFlowOut metrics';
+COMMENT ON COLUMN @extschema@.queue_interval.reported_asa IS 'Reported average speed of answer: mean tAnswered';
+COMMENT ON COLUMN @extschema@.queue_interval.reported_service_level_percent IS 'Reported service level % (Genesys formula with the settings.sl_include_* options); NULL when its denominator is zero';
+COMMENT ON COLUMN @extschema@.queue_interval.reported_service_level IS 'Reported service level counts; gcstitch.rollup over rows gives a day''s or week''s service level';
+COMMENT ON COLUMN @extschema@.queue_interval.corrected_offered IS 'Corrected offered: logical calls whose first queue entry is in the interval';
+COMMENT ON COLUMN @extschema@.queue_interval.corrected_answered IS 'Corrected answered: logical calls answered in the interval';
+COMMENT ON COLUMN @extschema@.queue_interval.corrected_answered_in_threshold IS 'Corrected answered with a queue wait at most sl_threshold';
+COMMENT ON COLUMN @extschema@.queue_interval.corrected_abandoned IS 'Corrected abandoned: unanswered queue visits that ended in the interval without a transfer';
+COMMENT ON COLUMN @extschema@.queue_interval.corrected_short_abandoned IS 'Corrected abandons that waited less than settings.short_abandon_threshold';
+COMMENT ON COLUMN @extschema@.queue_interval.corrected_flow_outs IS 'Corrected flow-outs: unanswered queue visits that ended with a transfer in the interval';
+COMMENT ON COLUMN @extschema@.queue_interval.corrected_asa IS 'Corrected average speed of answer: mean queue wait of the calls answered in the interval';
+COMMENT ON COLUMN @extschema@.queue_interval.corrected_service_level_percent IS 'Corrected service level % (Genesys formula with the settings.sl_include_* options); NULL when its denominator is zero';
+COMMENT ON COLUMN @extschema@.queue_interval.corrected_service_level IS 'Corrected service level counts; gcstitch.rollup over rows gives a day''s or week''s service level';
+COMMENT ON COLUMN @extschema@.queue_interval.offered_diff IS 'reported_offered - corrected_offered';
+COMMENT ON COLUMN @extschema@.queue_interval.answered_diff IS 'reported_answered - corrected_answered';
+COMMENT ON COLUMN @extschema@.queue_interval.abandoned_diff IS 'reported_abandoned - corrected_abandoned';
+COMMENT ON COLUMN @extschema@.queue_interval.asa_diff IS 'reported_asa - corrected_asa';
+COMMENT ON COLUMN @extschema@.queue_interval.service_level_percent_diff IS 'reported_service_level_percent - corrected_service_level_percent (positive: fragmentation flatters service level)';
