@@ -5,6 +5,10 @@ SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
 SET intervalstyle = 'postgres';
 SET extra_float_digits = 0;
+-- Isolated from whatever other tests imported: everything happens in one transaction, rolled back.
+BEGIN;
+DELETE FROM gcstitch.conversation;
+DELETE FROM gcstitch.queue;
 \ir ../test/sample/build_export.sql
 INSERT INTO gcstitch.queue (queue_id, name, sl_threshold, sl_target_percent) VALUES
     ('q1', 'Sales', '20 seconds', 80), ('q2', 'Support', '30 seconds', 90);
@@ -182,3 +186,30 @@ SELECT queue_id, queue_name, interval_label, reported_offered AS r_off, reported
        offered_diff, service_level_percent_diff AS sl_diff
 FROM gcstitch.queue_interval
 ORDER BY queue_id, interval_start;
+
+-- A day's service level from interval counts (never an average of percentages): q1 corrected on
+-- 2024-11-04: answered 3 (20, 34, 25 s), 1 within 20 s, abandoned 2 -> 1 / (3 + 2) = 20 %;
+-- reported: answered 5 (20, 8, 34, 2, 25 s), 3 within, abandoned 2 -> 3 / 7 = 42.86 %.
+-- q2: every answer within 30 s, the flow-out not counted (default options): 100 % both.
+SELECT queue_id,
+       round(gcstitch.service_level_percent(gcstitch.rollup(reported_service_level))::numeric, 2) AS reported_day_sl,
+       round(gcstitch.service_level_percent(gcstitch.rollup(corrected_service_level))::numeric, 2) AS corrected_day_sl
+FROM gcstitch.queue_interval
+WHERE local_date = '2024-11-04'
+GROUP BY queue_id
+ORDER BY queue_id;
+
+-- The materialized views equal the views after a concurrent refresh.
+REFRESH MATERIALIZED VIEW CONCURRENTLY gcstitch.interaction_mv;
+REFRESH MATERIALIZED VIEW CONCURRENTLY gcstitch.agent_interval_mv;
+REFRESH MATERIALIZED VIEW CONCURRENTLY gcstitch.queue_interval_mv;
+SELECT (SELECT count(*) FROM gcstitch.interaction_mv) AS interactions,
+       (SELECT count(*) FROM (SELECT * FROM gcstitch.interaction EXCEPT SELECT * FROM gcstitch.interaction_mv) d) AS interaction_missing,
+       (SELECT count(*) FROM gcstitch.agent_interval_mv) AS agent_intervals,
+       (SELECT count(*) FROM (SELECT * FROM gcstitch.agent_interval EXCEPT SELECT * FROM gcstitch.agent_interval_mv) d) AS agent_missing,
+       (SELECT count(*) FROM gcstitch.queue_interval_mv) AS queue_intervals,
+       (SELECT count(*) FROM (SELECT queue_id, interval_start, reported_offered, corrected_offered, corrected_service_level_percent
+                              FROM gcstitch.queue_interval
+                              EXCEPT SELECT queue_id, interval_start, reported_offered, corrected_offered, corrected_service_level_percent
+                              FROM gcstitch.queue_interval_mv) d) AS queue_missing;
+ROLLBACK;
