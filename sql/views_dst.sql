@@ -41,7 +41,9 @@ SELECT gcstitch.report_interval_label(gcstitch.report_interval_start('2024-10-27
 -- k2 queued 01:10:00Z (02:10 CET),  answered 01:10:07Z (wait 7 s), talk 233 s, acw 60 s, ends 01:15:00Z -> 02:00+01:00
 -- k3 queued 00:50:00Z on 03-31 (01:50 CET), answered 00:50:30Z (wait 30 s: miss), talk 270 s, ends 00:56:00Z -> 01:30+01:00
 -- k4 queued 01:05:00Z on 03-31 (03:05 CEST), answered 01:05:05Z (wait 5 s), talk 235 s, acw 60 s, ends 01:10:00Z -> 03:00+02:00
-\ir ../test/sample/build_export.sql
+\set ECHO none
+\i test/sample/build_export.sql
+\set ECHO all
 INSERT INTO t_seg VALUES
  ('k1','k1-acd','acd',NULL,NULL,'k1-s1','interact','2024-10-27 00:10:00Z','2024-10-27 00:10:05Z','q3','transfer',NULL),
  ('k1','k1-d','agent','ud','cd','k1-s2','alert','2024-10-27 00:10:05Z','2024-10-27 00:10:07Z','q3',NULL,NULL),

@@ -9,7 +9,9 @@ SET extra_float_digits = 0;
 BEGIN;
 DELETE FROM gcstitch.conversation;
 DELETE FROM gcstitch.queue;
-\ir ../test/sample/build_export.sql
+\set ECHO none
+\i test/sample/build_export.sql
+\set ECHO all
 INSERT INTO gcstitch.queue (queue_id, name, sl_threshold, sl_target_percent) VALUES
     ('q1', 'Sales', '20 seconds', 80), ('q2', 'Support', '30 seconds', 90);
 

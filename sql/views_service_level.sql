@@ -11,7 +11,9 @@ DELETE FROM gcstitch.conversation;
 DELETE FROM gcstitch.queue;
 INSERT INTO gcstitch.queue (queue_id, name) VALUES ('q9', 'Billing');  -- defaults: 80 % in 20 s
 SELECT sl_target_percent, sl_threshold FROM gcstitch.queue;
-\ir ../test/sample/build_export.sql
+\set ECHO none
+\i test/sample/build_export.sql
+\set ECHO all
 INSERT INTO t_seg
 SELECT 'a' || n, 'a' || n || '-acd', 'acd', NULL, NULL, 'a' || n || '-s1', 'interact',
        timestamptz '2024-11-04 09:00:00Z' + n * interval '1 minute',
