@@ -62,7 +62,8 @@ agent_answer AS (
     WHERE g.purpose = 'agent' AND g.segment_type = 'interact' AND g.segment_start IS NOT NULL
     GROUP BY g.conversation_id, g.session_id
 )
-SELECT o.conversation_id,
+SELECT DISTINCT ON (o.conversation_id, o.session_id)
+       o.conversation_id,
        o.session_id,
        o.queue_id,
        o.queued_at,
@@ -72,92 +73,80 @@ SELECT o.conversation_id,
        a.user_id AS answered_user_id,
        a.answered_at
 FROM ordered o
-LEFT JOIN LATERAL (
-    SELECT aa.session_id, aa.user_id, aa.answered_at
-    FROM agent_answer aa
-    WHERE aa.conversation_id = o.conversation_id
-      AND aa.answered_at >= o.queued_at
-      AND (o.next_queued_at IS NULL OR aa.answered_at < o.next_queued_at)
-    ORDER BY aa.answered_at, aa.session_id
-    LIMIT 1
-) a ON true;
+LEFT JOIN agent_answer a
+  ON a.conversation_id = o.conversation_id
+ AND a.answered_at >= o.queued_at
+ AND (o.next_queued_at IS NULL OR a.answered_at < o.next_queued_at)
+ORDER BY o.conversation_id, o.session_id, a.answered_at, a.session_id;
 
--- One row per stitched interaction: the agent participants' segments grouped by stitching key.
+-- One row per stitched interaction. The agent participants' segments are labelled with their island
+-- by the window function interaction_no (partitioned by stitching key: the client id; without one,
+-- the conversation and agent), then each island is measured by the stitch aggregate in the same
+-- GROUP BY that collects its conversations, agent and answered queue visits: one pass, no join of
+-- aggregates (interactions() of an island's stitch is that island: stitching the whole key and
+-- expanding it gives the same rows, numbered the same).
 CREATE VIEW @extschema@.interaction AS
 WITH st AS (
     SELECT s.gap_tolerance FROM @extschema@.settings s LIMIT 1
 ),
--- Agent segments and their stitching key: the client id; without one, the conversation and agent.
-agent AS (
-    SELECT g.conversation_id, g.session_id, g.user_id, g.client_id, g.segment_type,
-           g.segment_start, g.segment_end,
-           coalesce(g.client_id, 'conversation ' || g.conversation_id || ' user ' || coalesce(g.user_id, ''))
-               AS stitch_key,
-           g.conversation_id || ' ' || g.session_id AS session_key
-    FROM @extschema@.segment g
-    WHERE g.purpose = 'agent' AND g.segment_start IS NOT NULL AND g.segment_end IS NOT NULL
-),
-stitched AS (
-    SELECT a.stitch_key, min(a.client_id) AS client_id,
-           @extschema@.stitch(a.segment_start, a.segment_end, a.segment_type, a.session_key, st.gap_tolerance) AS timeline
-    FROM agent a CROSS JOIN st
-    GROUP BY a.stitch_key, st.gap_tolerance
-),
-island AS (
-    SELECT s.stitch_key, s.client_id, i.*
-    FROM stitched s CROSS JOIN LATERAL @extschema@.interactions(s.timeline) i
-),
--- Each agent segment labelled with the island it belongs to (same numbering as interactions()).
 labelled AS (
     SELECT a.*,
            @extschema@.interaction_no(a.segment_start, a.segment_end, st.gap_tolerance)
-               OVER (PARTITION BY a.stitch_key ORDER BY a.segment_start, a.segment_end) AS interaction_no
-    FROM agent a CROSS JOIN st
+               OVER (PARTITION BY a.stitch_key ORDER BY a.segment_start, a.segment_end) AS interaction_no,
+           st.gap_tolerance
+    FROM (
+        SELECT g.conversation_id, g.session_id, g.user_id, g.client_id, g.segment_type,
+               g.segment_start, g.segment_end,
+               coalesce(g.client_id, 'conversation ' || g.conversation_id || ' user ' || coalesce(g.user_id, ''))
+                   AS stitch_key
+        FROM @extschema@.segment g
+        WHERE g.purpose = 'agent' AND g.segment_start IS NOT NULL AND g.segment_end IS NOT NULL
+    ) a
+    CROSS JOIN st
 ),
-island_conversation AS (
-    SELECT l.stitch_key, l.interaction_no, l.conversation_id, min(l.segment_start) AS first_start
-    FROM labelled l
-    GROUP BY l.stitch_key, l.interaction_no, l.conversation_id
-),
-island_attrs AS (
+island AS MATERIALIZED (
     SELECT l.stitch_key, l.interaction_no,
+           min(l.client_id) AS client_id,
+           min(l.segment_start) AS started_at,
+           @extschema@.stitch(l.segment_start, l.segment_end, l.segment_type,
+                              l.conversation_id || ' ' || l.session_id, l.gap_tolerance) AS timeline,
            -- the agent who answered (first interact segment), else the agent of the first segment
            (array_agg(l.user_id ORDER BY l.segment_type IS DISTINCT FROM 'interact', l.segment_start,
-                      l.segment_end, l.user_id) FILTER (WHERE l.user_id IS NOT NULL))[1] AS user_id
+                      l.segment_end, l.user_id) FILTER (WHERE l.user_id IS NOT NULL))[1] AS user_id,
+           -- its conversations, in order of their first agent segment
+           (SELECT array_agg(u.c ORDER BY u.o)
+            FROM (SELECT DISTINCT ON (x.c) x.c, x.o
+                  FROM unnest(array_agg(l.conversation_id ORDER BY l.segment_start, l.segment_end,
+                                        l.conversation_id)) WITH ORDINALITY AS x(c, o)
+                  ORDER BY x.c, x.o) u) AS conversation_ids,
+           -- the queue visits it answered (joined on each answering session's first interact row)
+           min(v.queued_at) AS queued_at,
+           (array_agg(v.queue_id ORDER BY v.queued_at, v.conversation_id, v.session_id)
+                FILTER (WHERE v.queued_at IS NOT NULL))[1] AS queue_id
     FROM labelled l
+    LEFT JOIN @extschema@.queue_visit v
+      ON v.conversation_id = l.conversation_id AND v.answered_session_id = l.session_id
+     AND l.segment_type = 'interact' AND l.segment_start = v.answered_at
     GROUP BY l.stitch_key, l.interaction_no
 ),
-island_conversations AS (
-    SELECT c.stitch_key, c.interaction_no,
-           array_agg(c.conversation_id ORDER BY c.first_start, c.conversation_id) AS conversation_ids
-    FROM island_conversation c
-    GROUP BY c.stitch_key, c.interaction_no
-),
--- The island of each agent session's first interact segment (its answer).
-session_island AS (
-    SELECT DISTINCT ON (l.conversation_id, l.session_id)
-           l.conversation_id, l.session_id, l.stitch_key, l.interaction_no
-    FROM labelled l
-    WHERE l.segment_type = 'interact'
-    ORDER BY l.conversation_id, l.session_id, l.segment_start, l.segment_end
-),
--- Queue visits answered by each island: queue entry of the earliest, and its queue.
-answered_visit AS (
-    SELECT si.stitch_key, si.interaction_no,
-           min(v.queued_at) AS queued_at,
-           (array_agg(v.queue_id ORDER BY v.queued_at, v.conversation_id, v.session_id))[1] AS queue_id
-    FROM @extschema@.queue_visit v
-    JOIN session_island si
-      ON si.conversation_id = v.conversation_id AND si.session_id = v.answered_session_id
-    GROUP BY si.stitch_key, si.interaction_no
+-- An island that answered no queue visit (it rang and was not answered, or it had no interact):
+-- the latest visit of its conversations that entered the queue before the island started.
+rung AS MATERIALIZED (
+    SELECT DISTINCT ON (s.stitch_key, s.interaction_no)
+           s.stitch_key, s.interaction_no, v.queue_id, v.queued_at
+    FROM island s
+    CROSS JOIN LATERAL unnest(s.conversation_ids) AS c(conversation_id)
+    JOIN @extschema@.queue_visit v ON v.conversation_id = c.conversation_id AND v.queued_at <= s.started_at
+    WHERE s.queued_at IS NULL
+    ORDER BY s.stitch_key, s.interaction_no, v.queued_at DESC, v.conversation_id DESC, v.session_id DESC
 )
-SELECT i.stitch_key,
-       i.client_id,
-       i.interaction_no,
-       ia.user_id,
-       coalesce(av.queue_id, rung.queue_id) AS queue_id,
-       ic.conversation_ids,
-       coalesce(av.queued_at, rung.queued_at) AS queued_at,
+SELECT s.stitch_key,
+       s.client_id,
+       s.interaction_no,
+       s.user_id,
+       coalesce(s.queue_id, r.queue_id) AS queue_id,
+       s.conversation_ids,
+       coalesce(s.queued_at, r.queued_at) AS queued_at,
        i.started_at,
        i.answered_at,
        i.ended_at,
@@ -168,22 +157,11 @@ SELECT i.stitch_key,
        i.acw,
        i.handle,
        i.gap,
-       i.answered_at - av.queued_at AS queue_wait,
+       i.answered_at - s.queued_at AS queue_wait,
        i.speed_of_answer
-FROM island i
-JOIN island_attrs ia USING (stitch_key, interaction_no)
-JOIN island_conversations ic USING (stitch_key, interaction_no)
-LEFT JOIN answered_visit av USING (stitch_key, interaction_no)
--- An island that answered no queue visit (it rang and was not answered, or it had no interact):
--- the latest visit of its conversations that entered the queue before the island started.
-LEFT JOIN LATERAL (
-    SELECT v.queue_id, v.queued_at
-    FROM @extschema@.queue_visit v
-    WHERE av.queued_at IS NULL AND v.conversation_id = ANY (ic.conversation_ids)
-      AND v.queued_at <= i.started_at
-    ORDER BY v.queued_at DESC, v.conversation_id DESC, v.session_id DESC
-    LIMIT 1
-) rung ON true;
+FROM island s
+CROSS JOIN LATERAL @extschema@.interactions(s.timeline) i
+LEFT JOIN rung r ON r.stitch_key = s.stitch_key AND r.interaction_no = s.interaction_no;
 
 -- One row per logical queued call: each stitched interaction that answered a queue visit (however
 -- many fragments and re-queued conversations it spans), and each queue visit no agent answered.
