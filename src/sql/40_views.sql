@@ -300,6 +300,9 @@ conversation_queue AS (
     WHERE g.queue_id IS NOT NULL AND g.purpose = 'acd'
     ORDER BY g.conversation_id, g.segment_start, g.session_id, g.segment_no
 ),
+calls AS MATERIALIZED (
+    SELECT c.queue_id, c.queued_at, c.left_queue_at, c.outcome, c.queue_wait FROM @extschema@.queue_call c
+),
 event AS (
     SELECT true AS reported,
            coalesce(sq.queue_id, cq.queue_id) AS queue_id,
@@ -313,10 +316,10 @@ event AS (
     WHERE m.name IN ('nOffered', 'tAnswered', 'tAbandon', 'tFlowOut') AND m.emit_date IS NOT NULL
     UNION ALL
     SELECT false, c.queue_id, c.queued_at, 'offered', NULL
-    FROM @extschema@.queue_call c
+    FROM calls c
     UNION ALL
     SELECT false, c.queue_id, c.left_queue_at, c.outcome, c.queue_wait
-    FROM @extschema@.queue_call c
+    FROM calls c
     WHERE c.outcome <> 'waiting'
 ),
 bucketed AS (
