@@ -6,11 +6,18 @@ SHOW cron.database_name;
 SELECT refresh_job_name();
 SELECT refresh_schedule_command();
 SELECT refresh_schedule_command('0 * * * *');
-\set VERBOSITY verbose
+\set SHOW_CONTEXT never
 SELECT schedule_refresh();
 SELECT schedule_refresh('*/5 * * * *');
 SELECT unschedule_refresh();
-\set VERBOSITY default
+\set SHOW_CONTEXT errors
+DO $$
+BEGIN
+    PERFORM gcstitch.schedule_refresh();
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'SQLSTATE %', SQLSTATE;
+END
+$$;
 -- The functions compile without pg_cron (dynamic SQL) and only the owner may call them.
 SELECT p.oid::regprocedure AS function, has_function_privilege('public', p.oid, 'EXECUTE') AS public_may_execute
 FROM pg_proc p

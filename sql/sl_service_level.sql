@@ -81,6 +81,20 @@ SELECT service_level(wait, answered, '20 seconds', '5 seconds') FROM sl_call;
 SELECT service_level(wait, answered, '20 seconds', '10 seconds', false, true, true) FROM sl_call;
 SELECT service_level_percent(service_level(wait, answered, '20 seconds')) FROM sl_call;
 
+-- As a window aggregate: running counts (met 1, 2, then 2; abandons from call 5; the flow-out at 8; calls
+-- 9 and 10 skipped), and a two-row frame (restarted at every row; without flowed_out call 8 is an abandon;
+-- the frame {9, 10} is empty: zero counts).
+SELECT call_no, offered(s), answered_in_threshold(s), abandoned(s), flow_outs(s)
+FROM (SELECT call_no, service_level(wait, answered, '20 seconds', '10 seconds', true, true, false, flowed_out)
+                          OVER (ORDER BY call_no) AS s
+      FROM sl_call) v
+ORDER BY call_no;
+SELECT call_no, offered(s), answered(s), abandoned(s)
+FROM (SELECT call_no, service_level(wait, answered, '20 seconds')
+                          OVER (ORDER BY call_no ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s
+      FROM sl_call) v
+ORDER BY call_no;
+
 -- Day and month units compare as in SQL (1 day = 24 h): a 1 day threshold is 86400 s.
 SELECT service_level(w, true, '1 day')
 FROM (VALUES (interval '23:59:59'), (interval '1 day'), (interval '1 day 00:00:01')) v(w);
@@ -102,16 +116,16 @@ SELECT service_level('1 second', true, '20 seconds', '10 seconds', true, true, f
 SELECT service_level('1 second', true, '2147483647 months');
 
 -- 3. A day is computed from counts, never by averaging percentages.
-CREATE TABLE sl_interval_call (started time, wait interval, answered boolean);
+CREATE TABLE sl_interval_call (started timestamp, wait interval, answered boolean);
 INSERT INTO sl_interval_call VALUES
-    ('10:05', '5 seconds', true),      -- 10:00 interval: 1 call, met: 100 %
-    ('10:31', '10 seconds', true),     -- 10:30 interval: 9 calls, 1 met: 11.1 %
-    ('10:32', '60 seconds', true), ('10:33', '60 seconds', true), ('10:34', '60 seconds', true),
-    ('10:35', '60 seconds', true), ('10:36', '60 seconds', true), ('10:37', '60 seconds', true),
-    ('10:38', '60 seconds', true), ('10:39', '60 seconds', true);
+    ('2024-11-04 10:05', '5 seconds', true),      -- 10:00 interval: 1 call, met: 100 %
+    ('2024-11-04 10:31', '10 seconds', true),     -- 10:30 interval: 9 calls, 1 met: 11.1 %
+    ('2024-11-04 10:32', '60 seconds', true), ('2024-11-04 10:33', '60 seconds', true),
+    ('2024-11-04 10:34', '60 seconds', true), ('2024-11-04 10:35', '60 seconds', true),
+    ('2024-11-04 10:36', '60 seconds', true), ('2024-11-04 10:37', '60 seconds', true),
+    ('2024-11-04 10:38', '60 seconds', true), ('2024-11-04 10:39', '60 seconds', true);
 CREATE TABLE sl_interval AS
-SELECT date_trunc('hour', started) + CASE WHEN started - date_trunc('hour', started) >= '30 minutes'
-                                          THEN interval '30 minutes' ELSE '0' END AS interval_start,
+SELECT date_bin('30 minutes', started, '2024-01-01') AS interval_start,
        service_level(wait, answered, '20 seconds') AS sl
 FROM sl_interval_call GROUP BY 1;
 SELECT interval_start, sl, service_level_percent(sl) FROM sl_interval ORDER BY 1;
@@ -124,10 +138,12 @@ SELECT rollup(sl)::text = (SELECT service_level(wait, answered, '20 seconds')::t
     AS rollup_equals_direct
 FROM (SELECT sl FROM sl_interval UNION ALL SELECT NULL) v;
 SELECT rollup(sl) IS NULL AS empty_rollup FROM sl_interval WHERE false;
-SELECT rollup(s) FROM (VALUES (service_level('1 second', true, '20 seconds')),
-                              (service_level('1 second', true, '30 seconds'))) v(s);
-SELECT rollup(s) FROM (VALUES (service_level('1 second', true, '20 seconds', '10 seconds')),
-                              (service_level('1 second', true, '20 seconds', '10 seconds', true, true, true))) v(s);
+SELECT rollup(s) FROM (SELECT service_level('1 second', true, '20 seconds')
+                       UNION ALL SELECT service_level('1 second', true, '30 seconds')) v(s);
+SELECT rollup(s) FROM (SELECT service_level('1 second', true, '20 seconds', '10 seconds')
+                       UNION ALL SELECT service_level('1 second', true, '20 seconds', '11 seconds')) v(s);
+SELECT rollup(s) FROM (SELECT service_level('1 second', true, '20 seconds', '10 seconds')
+                       UNION ALL SELECT service_level('1 second', true, '20 seconds', '10 seconds', true, true, true)) v(s);
 SELECT service_level_combine(NULL, NULL) IS NULL AS both_null,
        service_level_combine(service_level('1 second', true, '20 seconds'), NULL);
 
@@ -161,9 +177,9 @@ SELECT service_level(wait, answered, '20 seconds', '10 seconds', true, true, tru
 -- 100 * 37500 / (75000 + 12500 + 12500) = 37.5
 SELECT service_level_percent(service_level(wait, answered, '20 seconds', '10 seconds', true, true, true,
                                            flowed_out)) FROM sl_big;
--- Stored values (one per i % 100 group), rolled up in parallel.
+-- Stored values (one per i % 5000 group), rolled up in parallel.
 CREATE TABLE sl_part AS
-SELECT i % 100 AS g, service_level(wait, answered, '20 seconds', '10 seconds', true, true, true, flowed_out) AS sl
+SELECT i % 5000 AS g, service_level(wait, answered, '20 seconds', '10 seconds', true, true, true, flowed_out) AS sl
 FROM sl_big GROUP BY 1;
 ANALYZE sl_part;
 EXPLAIN (COSTS OFF) SELECT rollup(sl) FROM sl_part;

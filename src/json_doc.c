@@ -3,10 +3,11 @@
  *		Split a text into JSON documents with json-c and find the conversations in each.
  *
  * A text holds one document or several (NDJSON: one a line; any JSON whitespace may separate
- * them, so concatenated documents are accepted too). A document is a page of the conversation
- * details query (sync response or async job results page), a bare array of conversations, or one
- * conversation. Malformed JSON raises 22P02 with the byte offset; a document of another shape
- * raises 22023.
+ * them, so concatenated documents are accepted too; a UTF-8 byte order mark at the start is
+ * skipped). A document is a page of the conversation details query (sync response or async job
+ * results page), a bare array of conversations, or one conversation. Malformed JSON raises 22P02
+ * with the byte offset; a document of another shape raises 22023. json-c's strict mode plus
+ * CheckStrictJson accept exactly JSON (RFC 8259), nested at most JSON_DOC_MAX_DEPTH deep.
  *
  * Ownership: every json-c object (and the tokener) is released by a reset callback registered on
  * the memory context current at parse time, so an ereport anywhere later cannot leak them.
@@ -48,15 +49,50 @@ LineOf(const char *data, size_t offset)
 }
 
 static void
-ReportSyntaxError(JsonDocs *docs, const char *data, size_t offset, enum json_tokener_error err)
+ReportSyntaxError(const char *data, size_t offset, const char *desc)
 {
-	const char *desc = json_tokener_error_desc(err);
-
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid JSON at byte offset %zu (line %d): %s",
 					offset, LineOf(data, offset), desc),
 			 errdetail("Byte offsets count from 0 at the start of the text.")));
+}
+
+/*
+ * What json-c 0.16 accepts even in strict mode and JSON does not: single-quoted strings, NaN and
+ * Infinity, a number ending in a dot ("1."), raw control characters inside strings. One pass over
+ * the bytes of a document json-c has parsed; strings (most of the bytes) go through a tight loop.
+ */
+static void
+CheckStrictJson(const char *data, size_t start, size_t end)
+{
+	size_t		i = start;
+
+	while (i < end)
+	{
+		unsigned char c = (unsigned char) data[i];
+
+		if (c == '"')
+		{
+			for (i++; i < end; i++)
+			{
+				c = (unsigned char) data[i];
+				if (c == '"')
+					break;
+				if (c == '\\')
+					i++;
+				else if (c < 0x20)
+					ReportSyntaxError(data, i, "control character inside a string");
+			}
+		}
+		else if (c == '\'')
+			ReportSyntaxError(data, i, "strings must be in double quotes");
+		else if (c == 'N' || c == 'I')
+			ReportSyntaxError(data, i, "NaN and Infinity are not JSON numbers");
+		else if (c == '.' && (i + 1 >= end || data[i + 1] < '0' || data[i + 1] > '9'))
+			ReportSyntaxError(data, i, "digit expected after the decimal point");
+		i++;
+	}
 }
 
 /* Keeps a parsed document; the callback owns it from here on. */
@@ -120,13 +156,16 @@ json_docs_parse(const char *data, size_t len)
 			obj = json_tokener_parse_ex(docs->tokener, "", 1);
 			err = json_tokener_get_error(docs->tokener);
 			if (obj == NULL)
-				ReportSyntaxError(docs, data, len, err);
+				ReportSyntaxError(data, len, json_tokener_error_desc(err));
 			AddDocument(docs, obj);
+			CheckStrictJson(data, pos, len);
 			break;
 		}
 		if (obj == NULL)
-			ReportSyntaxError(docs, data, pos + json_tokener_get_parse_end(docs->tokener), err);
+			ReportSyntaxError(data, pos + json_tokener_get_parse_end(docs->tokener),
+							  json_tokener_error_desc(err));
 		AddDocument(docs, obj);
+		CheckStrictJson(data, pos, pos + json_tokener_get_parse_end(docs->tokener));
 		pos += json_tokener_get_parse_end(docs->tokener);
 	}
 

@@ -45,10 +45,16 @@ ServiceLevelFromDatum(Datum d)
 {
 	ServiceLevel *sl = (ServiceLevel *) PG_DETOAST_DATUM(d);
 
-	if (VARSIZE(sl) != sizeof(ServiceLevel) || sl->version != SERVICE_LEVEL_VERSION)
+	if (VARSIZE(sl) < offsetof(ServiceLevel, threshold) || sl->version != SERVICE_LEVEL_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("unsupported service_level format version %d", (int) sl->version)));
+				 errmsg("unsupported service_level format version %d",
+						VARSIZE(sl) < offsetof(ServiceLevel, threshold) ? -1 : (int) sl->version)));
+	if (VARSIZE(sl) != sizeof(ServiceLevel))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("service_level value of version %d has size %d instead of %d",
+						(int) sl->version, (int) VARSIZE(sl), (int) sizeof(ServiceLevel))));
 	return sl;
 }
 
@@ -80,7 +86,7 @@ IntervalMicroseconds(const Interval *iv, const char *what)
 		pg_add_s64_overflow(us, iv->time, &us))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("%s is out of range for a service level", what)));
+				 errmsg("%s is out of range", what)));
 	return us;
 }
 

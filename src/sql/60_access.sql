@@ -24,14 +24,19 @@ BEGIN
             JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
                             AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> w.ev_class
         )
-        SELECT m.oid::regclass AS name, m.relispopulated AS populated,
+        SELECT m.oid::regclass AS name,
+               -- CONCURRENTLY needs a populated view and a unique index on plain columns without WHERE.
+               m.relispopulated AND EXISTS (
+                   SELECT FROM pg_index i
+                   WHERE i.indrelid = m.oid AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
+                     AND i.indexprs IS NULL) AS concurrently,
                (SELECT count(*) FROM reach r JOIN mvs o ON o.oid = r.rel
                 WHERE r.root = m.oid AND r.rel <> m.oid) AS depth
         FROM mvs m
         ORDER BY depth, m.oid
     LOOP
-        -- CONCURRENTLY needs a populated view; the first refresh of one created WITH NO DATA is plain.
-        IF mv.populated THEN
+        -- Otherwise (first refresh of a view created WITH NO DATA, no unique index) a plain refresh.
+        IF mv.concurrently THEN
             EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY %s', mv.name);
         ELSE
             EXECUTE format('REFRESH MATERIALIZED VIEW %s', mv.name);
@@ -42,8 +47,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh() IS
-    'Refreshes every materialized view of the gcstitch schema (CONCURRENTLY once populated, readers '
-    'are not blocked), each after the ones it reads; returns how many were refreshed. Owner only';
+    'Refreshes every materialized view of the gcstitch schema, each after the ones it reads: CONCURRENTLY '
+    '(readers not blocked) when populated and uniquely indexed, plainly otherwise; returns how many. Owner only';
 
 -- The pg_cron job name of this database's refresh, and the statement to schedule it from the cron database.
 CREATE FUNCTION @extschema@.refresh_job_name() RETURNS text
@@ -62,7 +67,7 @@ COMMENT ON FUNCTION @extschema@.refresh_schedule_command(text) IS
     '(cron.database_name) when that is another database';
 
 -- Errors 55000 with the way forward unless pg_cron is usable from this database.
-CREATE FUNCTION @extschema@.require_pg_cron(schedule text) RETURNS void
+CREATE FUNCTION @extschema@.require_pg_cron(cron_statement text) RETURNS void
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -84,7 +89,7 @@ BEGIN
                                   'so the refresh of database "%s" is scheduled from there.',
                                   cron_db, current_database()),
                   HINT = format('Connect to database "%s" and run: CREATE EXTENSION IF NOT EXISTS pg_cron; %s',
-                                cron_db, @extschema@.refresh_schedule_command(schedule));
+                                cron_db, cron_statement);
     ELSE
         RAISE EXCEPTION 'pg_cron is not installed in this database'
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -93,7 +98,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.require_pg_cron(text) IS
-    'Errors (SQLSTATE 55000, with the statements to run in its hint) unless pg_cron is installed in this database';
+    'Errors (SQLSTATE 55000) unless pg_cron is installed in this database; when pg_cron lives in another '
+    'database the hint says to run cron_statement there';
 
 CREATE FUNCTION @extschema@.schedule_refresh(schedule text DEFAULT '*/15 * * * *') RETURNS bigint
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
@@ -101,7 +107,7 @@ AS $$
 DECLARE
     job bigint;
 BEGIN
-    PERFORM @extschema@.require_pg_cron(schedule);
+    PERFORM @extschema@.require_pg_cron(@extschema@.refresh_schedule_command(schedule));
     -- Dynamic SQL: the extension installs and the function compiles without pg_cron.
     EXECUTE 'SELECT cron.schedule($1, $2, $3)'
         INTO job
@@ -120,7 +126,7 @@ AS $$
 DECLARE
     found boolean;
 BEGIN
-    PERFORM @extschema@.require_pg_cron('*/15 * * * *');
+    PERFORM @extschema@.require_pg_cron(format('SELECT cron.unschedule(%L);', @extschema@.refresh_job_name()));
     EXECUTE 'SELECT EXISTS (SELECT FROM cron.job WHERE jobname = $1 AND username = current_user)'
         INTO found USING @extschema@.refresh_job_name();
     IF found THEN
