@@ -126,6 +126,13 @@ INSERT INTO t_met VALUES
  ('c9','c9-s3','tAnswered',25000,'2024-11-04 09:00:25Z'), ('c9','c9-s3','tTalk',155000,'2024-11-04 09:03:00Z'),
  ('c9','c9-s3','tAcw',10000,'2024-11-04 09:03:10Z'), ('c9','c9-s3','tHandle',165000,'2024-11-04 09:03:10Z');
 
+-- c11: q2 from 09:10:00Z (10:10 local), still waiting when the export was taken (no segment end, no
+-- conversation end): offered in 10:00, nothing else; not an abandon.
+INSERT INTO t_seg VALUES
+ ('c11','c11-cust','customer',NULL,NULL,'c11-s0','interact','2024-11-04 09:10:00Z',NULL,NULL,NULL,NULL),
+ ('c11','c11-acd','acd',NULL,NULL,'c11-s1','interact','2024-11-04 09:10:00Z',NULL,'q2',NULL,NULL);
+INSERT INTO t_met VALUES ('c11','c11-s1','nOffered',1,'2024-11-04 09:10:00Z');
+
 SELECT conversations, segments, rejected FROM gcstitch.import(pg_temp.export_doc());
 
 -- Interactions. Expected (by construction, times UTC):
@@ -145,7 +152,7 @@ FROM gcstitch.interaction
 ORDER BY started_at, stitch_key;
 
 -- Logical queue calls: c1, c2+c3 (one call), c4, c8, c9 answered; c5 abandoned (short), c6 abandoned,
--- c7 flowed out.
+-- c7 flowed out, c11 waiting.
 SELECT queue_id, queued_at::time AS queued, left_queue_at::time AS left_queue, outcome, short_abandon,
        extract(epoch FROM queue_wait) AS wait, user_id, conversation_ids
 FROM gcstitch.queue_call
@@ -178,6 +185,7 @@ ORDER BY user_id, interval_start;
 --  q2 09:00  offered 1 (c4 entered at 08:29:50Z), nothing else: SL NULL
 --  q2 09:30  reported offered 2 (c7, c8) answered 3 (10, 8, 5 s), flow-outs 1, SL 100 %, ASA 7.667 s
 --            corrected offered 2 answered 2 (10, 8 s), flow-outs 1, SL 100 % (flow-outs not counted), ASA 9 s
+--  q2 10:00  offered 1 (c11, still waiting), nothing else: SL NULL
 SELECT queue_id, queue_name, interval_label, reported_offered AS r_off, reported_answered AS r_ans,
        reported_answered_in_threshold AS r_in, reported_abandoned AS r_ab, reported_short_abandoned AS r_sab,
        reported_flow_outs AS r_fo, round(extract(epoch FROM reported_asa), 3) AS r_asa,
