@@ -89,3 +89,12 @@ INSERT INTO gcstitch.settings (report_timezone, interval_length) VALUES ('UTC', 
 SELECT interval_label, interval_end - interval_start AS len, corrected_handled
 FROM gcstitch.agent_interval WHERE local_date = '2024-10-27' ORDER BY interval_start;
 ROLLBACK;
+
+-- The calendar of report intervals: whole local days, from settings (30 minutes, Europe/Paris).
+SELECT (SELECT count(*) FROM gcstitch.report_intervals('2024-03-31 00:00 Europe/Paris', '2024-04-01 00:00 Europe/Paris')) AS mar31,
+       (SELECT count(*) FROM gcstitch.report_intervals('2024-10-27 00:00 Europe/Paris', '2024-10-28 00:00 Europe/Paris')) AS oct27,
+       (SELECT count(*) FROM gcstitch.report_intervals('2024-11-04 00:00 Europe/Paris', '2024-11-05 00:00 Europe/Paris')) AS nov04;
+SELECT interval_label, interval_end - interval_start AS len, local_date
+FROM gcstitch.report_intervals('2024-10-27 01:30 Europe/Paris', '2024-10-27 03:30 Europe/Paris');
+-- A start inside an interval: the first whole interval after it.
+SELECT interval_label FROM gcstitch.report_intervals('2024-11-04 09:10 Europe/Paris', '2024-11-04 10:30 Europe/Paris');

@@ -34,6 +34,24 @@ RETURN pg_catalog.to_char(interval_start AT TIME ZONE time_zone, 'YYYY-MM-DD HH2
 COMMENT ON FUNCTION @extschema@.report_interval_label(timestamptz, text) IS
     'Local label of a report interval start: wall-clock date and time in the given time zone with its UTC offset (ISO 8601), distinct for the repeated hour of a DST fall-back';
 
+-- Every report interval that starts in [from_ts, to_ts), in the settings' zone and length: the
+-- calendar to left-join the interval views to, so that empty intervals show as zero.
+CREATE FUNCTION @extschema@.report_intervals(from_ts timestamptz, to_ts timestamptz)
+RETURNS TABLE (interval_start timestamptz, interval_end timestamptz, local_date date, interval_label text)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT g.s, g.s + st.interval_length, (g.s AT TIME ZONE st.report_timezone)::date,
+           @extschema@.report_interval_label(g.s, st.report_timezone)
+    FROM (SELECT s.interval_length, s.report_timezone FROM @extschema@.settings s LIMIT 1) st
+    CROSS JOIN LATERAL pg_catalog.generate_series(
+        @extschema@.report_interval_start(from_ts, st.interval_length, st.report_timezone),
+        to_ts - interval '1 microsecond', st.interval_length) AS g(s)
+    WHERE g.s >= from_ts
+    ORDER BY g.s;
+END;
+COMMENT ON FUNCTION @extschema@.report_intervals(timestamptz, timestamptz) IS
+    'Every report interval (settings.interval_length in settings.report_timezone) starting in [from_ts, to_ts), with its end, local date and label: left-join agent_interval or queue_interval to it to show empty intervals';
+
 -- One row per queue visit (an acd participant session: one wait in one queue), with the agent
 -- session that answered it: the first agent session of the same conversation whose first interact
 -- starts at or after the visit's queue entry and before the conversation's next queue entry.
