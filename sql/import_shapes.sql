@@ -67,6 +67,12 @@ SELECT participant_id, client_id FROM gcstitch.segments_from_json(:'c1');
 INSERT INTO gcstitch.settings (client_id_attributes) VALUES ('{Other,X-Genesys-Client-Id}');
 SELECT participant_id, client_id FROM gcstitch.segments_from_json(:'c1');
 INSERT INTO gcstitch.settings DEFAULT VALUES;
+-- An empty settings table means its defaults.
+DELETE FROM gcstitch.settings;
+SELECT participant_id, client_id FROM gcstitch.segments_from_json(:'c1');
+INSERT INTO gcstitch.settings DEFAULT VALUES;
+-- Called in the select list too.
+SELECT (gcstitch.segments_from_json(:'c2')).segment_start;
 
 -- Non-ASCII strings and escapes come through as text.
 SELECT conversation_id, purpose, client_id

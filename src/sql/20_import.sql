@@ -134,9 +134,10 @@ CREATE FUNCTION @extschema@.segments_from_json(doc text)
                    queue_id text, disconnect_type text, wrap_up_code text)
     LANGUAGE sql STABLE PARALLEL SAFE ROWS 1000
     AS $$ SELECT * FROM @extschema@.segments_from_json(doc,
-              (SELECT s.client_id_attributes FROM @extschema@.settings s)) $$;
+              coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
+                       '{X-Genesys-Client-Id}')) $$;
 COMMENT ON FUNCTION @extschema@.segments_from_json(text) IS
-    'segments_from_json(doc, client_id_attributes) with the attribute names of gcstitch.settings';
+    'segments_from_json(doc, client_id_attributes) with the attribute names of gcstitch.settings (its default when the table is empty)';
 
 CREATE FUNCTION @extschema@.metrics_from_json(doc text)
     RETURNS TABLE (conversation_id text, participant_id text, session_id text, purpose text,
@@ -183,7 +184,9 @@ DECLARE
 BEGIN
     SELECT coalesce(array_agg(i ORDER BY i.ordinal), '{}')
       INTO items
-      FROM @extschema@.import_parse(doc, (SELECT s.client_id_attributes FROM @extschema@.settings s),
+      FROM @extschema@.import_parse(doc,
+                                    coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
+                                             '{X-Genesys-Client-Id}'),
                                     strict) i;
 
     -- Sessions importing the same conversations queue up here, always in the same (hash) order,

@@ -39,6 +39,26 @@ SELECT conversation_id, purpose, user_id, client_id, session_id, segment_type, s
        segment_end, queue_id
   FROM bench_page, gcstitch.segments_from_json(doc, '{X-Genesys-Client-Id}');
 
+-- The same pages stored the default way (pglz-compressed): both readers pay the decompression.
+CREATE TABLE bench_page_pglz (page_no int PRIMARY KEY, doc text NOT NULL);
+INSERT INTO bench_page_pglz SELECT * FROM bench_page;
+CREATE VIEW bench_jsonb_pglz AS
+SELECT c->>'conversationId' AS conversation_id, p->>'purpose' AS purpose, p->>'userId' AS user_id,
+       nullif(p->'attributes'->>'X-Genesys-Client-Id', '') AS client_id, s->>'sessionId' AS session_id,
+       g->>'segmentType' AS segment_type, (g->>'segmentStart')::timestamptz AS segment_start,
+       (g->>'segmentEnd')::timestamptz AS segment_end, g->>'queueId' AS queue_id
+  FROM bench_page_pglz,
+       jsonb_array_elements(doc::jsonb->'conversations') c,
+       jsonb_array_elements(c->'participants') p,
+       jsonb_array_elements(p->'sessions') s,
+       jsonb_array_elements(s->'segments') g;
+CREATE VIEW bench_c_pglz AS
+SELECT conversation_id, purpose, user_id, client_id, session_id, segment_type, segment_start,
+       segment_end, queue_id
+  FROM bench_page_pglz, gcstitch.segments_from_json(doc, '{X-Genesys-Client-Id}');
+SELECT pg_size_pretty(pg_total_relation_size('bench_page')) AS uncompressed,
+       pg_size_pretty(pg_total_relation_size('bench_page_pglz')) AS pglz;
+
 -- Same rows both ways (a multiset comparison), before timing anything.
 SELECT (SELECT count(*) FROM bench_c) AS segments,
        (SELECT count(*) FROM (SELECT * FROM bench_c EXCEPT ALL SELECT * FROM bench_jsonb) d)
@@ -65,6 +85,8 @@ CREATE TEMP TABLE result (what text, ms float8);
 INSERT INTO result VALUES
     ('jsonb_array_elements chain', pg_temp.best_ms('SELECT ' || :'cols' || ' FROM bench_jsonb', :runs)),
     ('segments_from_json', pg_temp.best_ms('SELECT ' || :'cols' || ' FROM bench_c', :runs)),
+    ('jsonb chain, pages pglz-compressed', pg_temp.best_ms('SELECT ' || :'cols' || ' FROM bench_jsonb_pglz', :runs)),
+    ('segments_from_json, pages pglz-compressed', pg_temp.best_ms('SELECT ' || :'cols' || ' FROM bench_c_pglz', :runs)),
     ('metrics_from_json (all columns)', pg_temp.best_ms('SELECT count(*) + count(conversation_id) + count(participant_id) + count(session_id) + count(purpose) + count(user_id) + count(name) + count(value) + count(emit_date) FROM bench_page, gcstitch.metrics_from_json(doc)', :runs));
 
 -- import() end to end: one call per page into empty tables, then again (every conversation replaced).
@@ -92,6 +114,9 @@ SELECT round((sum(octet_length(doc)) / 1e6)::numeric, 1) AS "MB of pages", count
        (SELECT count(*) FROM gcstitch.metric) AS metrics,
        round(((SELECT ms FROM result WHERE what = 'jsonb_array_elements chain')
             / (SELECT ms FROM result WHERE what = 'segments_from_json'))::numeric, 2)
-         AS "speed-up of segments_from_json"
+         AS "speed-up of segments_from_json",
+       round(((SELECT ms FROM result WHERE what = 'jsonb chain, pages pglz-compressed')
+            / (SELECT ms FROM result WHERE what = 'segments_from_json, pages pglz-compressed'))::numeric, 2)
+         AS "speed-up, pglz pages"
   FROM bench_page;
 SQL

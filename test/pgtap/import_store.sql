@@ -1,7 +1,7 @@
 -- import(): storage, idempotent re-import, replacement by a newer version, strict => false rejects,
 -- and a failed strict import leaving every table as it was.
 BEGIN;
-SELECT plan(41);
+SELECT plan(43);
 SET LOCAL timezone = 'UTC';
 
 -- An export of conversation id: end (NULL while active), the agent interact's end, its wrap-up
@@ -130,6 +130,14 @@ SELECT is((SELECT conversation::jsonb FROM gcstitch.import_reject WHERE conversa
           pg_temp.conv('f', '2024-11-04T08:01:00Z', '2024-11-04T07:00:00Z')::jsonb, 'the rejected conversation is kept whole');
 SELECT results_eq($$SELECT conversation_id FROM gcstitch.conversation WHERE conversation_id IN ('e', 'f', 'g', 'h') ORDER BY 1$$,
                   $$VALUES ('e'), ('h')$$, 'the good ones are stored');
+
+-- An empty settings table means its defaults.
+DELETE FROM gcstitch.settings;
+SELECT results_eq($$SELECT * FROM gcstitch.import(pg_temp.conv('m', NULL, NULL))$$, $$VALUES (1, 3, 1, 0, 0)$$,
+                  'import with an empty settings table');
+SELECT is((SELECT client_id FROM gcstitch.segment WHERE conversation_id = 'm' AND session_id = 's0'), 'k',
+          'the default attribute name applies');
+INSERT INTO gcstitch.settings DEFAULT VALUES;
 
 -- A failed strict import leaves every table unchanged, wherever the bad conversation is.
 CREATE TEMP TABLE before_fail AS SELECT * FROM pg_temp.state();

@@ -58,16 +58,17 @@ SELECT has_operator('gcstitch.stitch'::name, 'gcstitch'::name, '<>'::name, 'gcst
 
 -- Every function of the stitching core is IMMUTABLE and PARALLEL SAFE, and has a comment.
 CREATE TEMP TABLE core_fn AS
-SELECT p.oid, p.proname, p.provolatile, p.proparallel, p.proisstrict, p.prokind
+SELECT p.oid, p.proname, p.prosrc, p.provolatile, p.proparallel, p.proisstrict, p.prokind
 FROM pg_proc p
-JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
-JOIN pg_extension x ON x.oid = d.refobjid AND x.extname = 'gcstitch'
-WHERE p.proname IN ('stitch_in', 'stitch_out', 'stitch_recv', 'stitch_send', 'stitch_eq', 'stitch_ne',
-                    'stitch_transfn', 'rollup_transfn', 'stitch_combinefn', 'stitch_serialfn',
-                    'stitch_deserialfn', 'stitch_finalfn', 'stitch', 'rollup', 'interactions',
-                    'interaction_count', 'fragments', 'alert', 'talk', 'hold', 'acw', 'handle', 'gap',
-                    'tolerance', 'interaction_no')
-  AND (p.proname <> 'rollup' OR p.proargtypes[0] = 'gcstitch.stitch'::regtype);
+WHERE p.prosrc IN ('gcstitch_stitch_in', 'gcstitch_stitch_out', 'gcstitch_stitch_recv',
+                   'gcstitch_stitch_send', 'gcstitch_stitch_eq', 'gcstitch_stitch_ne',
+                   'gcstitch_stitch_transfn', 'gcstitch_rollup_transfn', 'gcstitch_stitch_combinefn',
+                   'gcstitch_stitch_serialfn', 'gcstitch_stitch_deserialfn', 'gcstitch_stitch_finalfn',
+                   'gcstitch_interactions', 'gcstitch_interaction_count', 'gcstitch_fragments',
+                   'gcstitch_alert', 'gcstitch_talk', 'gcstitch_hold', 'gcstitch_acw', 'gcstitch_handle',
+                   'gcstitch_gap', 'gcstitch_tolerance', 'gcstitch_interaction_no')
+   OR p.oid IN ('gcstitch.stitch(timestamptz, timestamptz, text, text, interval)'::regprocedure,
+                'gcstitch.rollup(gcstitch.stitch)'::regprocedure);
 SELECT is((SELECT count(*)::int FROM core_fn), 25, 'the 25 stitching functions are found');
 SELECT is((SELECT string_agg(proname, ', ' ORDER BY proname) FROM core_fn WHERE provolatile <> 'i'),
           NULL, 'all are IMMUTABLE');
@@ -77,8 +78,9 @@ SELECT is((SELECT string_agg(proname, ', ' ORDER BY proname) FROM core_fn
            WHERE obj_description(oid, 'pg_proc') IS NULL),
           NULL, 'all have a comment');
 SELECT is((SELECT string_agg(proname, ', ' ORDER BY proname) FROM core_fn
-           WHERE proisstrict AND proname IN ('stitch_transfn', 'rollup_transfn', 'stitch_combinefn',
-                                             'stitch_finalfn', 'interaction_no')),
+           WHERE proisstrict AND prosrc IN ('gcstitch_stitch_transfn', 'gcstitch_rollup_transfn',
+                                            'gcstitch_stitch_combinefn', 'gcstitch_stitch_finalfn',
+                                            'gcstitch_interaction_no')),
           NULL, 'transition, combine, final and window functions are not strict (they handle NULLs)');
 SELECT isnt(obj_description('gcstitch.stitch'::regtype, 'pg_type'), NULL, 'type stitch has a comment');
 SELECT is((SELECT count(*)::int FROM pg_operator o
