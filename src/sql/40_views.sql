@@ -1,8 +1,8 @@
 -- Part 40: the analytics views (issue 5): stitched interactions, logical queue calls, and the
 -- per-interval agent and queue reports, as reported by Genesys and as corrected by stitching.
 -- Every view reads gcstitch.settings (gap tolerance, report time zone, interval length, short-abandon
--- Settings are read through `LIMIT 1` subqueries: the table holds one row, and the planner must know.
 -- threshold, service level options) when it is queried, so editing the settings takes effect at once.
+-- Settings are read through `LIMIT 1` subqueries: the table holds one row, and the planner must know.
 
 -- Start of the report interval holding ts: interval_length wide, aligned to local midnight in
 -- time_zone. Computed as ts minus the local remainder, so both occurrences of a repeated local hour
@@ -61,8 +61,8 @@ WITH visit AS (
            (array_agg(g.queue_id ORDER BY g.segment_start, g.segment_no) FILTER (WHERE g.queue_id IS NOT NULL))[1]
                AS queue_id,
            min(g.segment_start) AS queued_at,
-           max(g.segment_end) AS left_queue_at,
-           (array_agg(g.disconnect_type ORDER BY g.segment_end DESC, g.segment_no DESC)
+           CASE WHEN bool_and(g.segment_end IS NOT NULL) THEN max(g.segment_end) END AS left_queue_at,
+           (array_agg(g.disconnect_type ORDER BY g.segment_end DESC NULLS LAST, g.segment_no DESC)
                 FILTER (WHERE g.disconnect_type IS NOT NULL))[1] AS disconnect_type
     FROM @extschema@.segment g
     WHERE g.purpose = 'acd' AND g.segment_start IS NOT NULL
