@@ -139,6 +139,7 @@ island AS MATERIALIZED (
                   ORDER BY x.c, x.o) u) AS conversation_ids,
            -- the queue visits it answered (joined on each answering session's first interact row)
            min(v.queued_at) AS queued_at,
+           min(v.answered_at) AS queue_answered_at,
            (array_agg(v.queue_id ORDER BY v.queued_at, v.conversation_id, v.session_id)
                 FILTER (WHERE v.queued_at IS NOT NULL))[1] AS queue_id
     FROM labelled l
@@ -175,7 +176,7 @@ SELECT s.stitch_key,
        i.acw,
        i.handle,
        i.gap,
-       i.answered_at - s.queued_at AS queue_wait,
+       s.queue_answered_at - s.queued_at AS queue_wait,
        i.speed_of_answer
 FROM island s
 CROSS JOIN LATERAL @extschema@.interactions(s.timeline) i
@@ -186,8 +187,8 @@ LEFT JOIN rung r ON r.stitch_key = s.stitch_key AND r.interaction_no = s.interac
 CREATE VIEW @extschema@.queue_call AS
 SELECT i.queue_id,
        i.queued_at,
-       i.answered_at AS left_queue_at,
-       i.answered_at,
+       i.queued_at + i.queue_wait AS left_queue_at,
+       i.queued_at + i.queue_wait AS answered_at,
        'answered'::text AS outcome,
        false AS short_abandon,
        i.queue_wait,
@@ -450,7 +451,7 @@ COMMENT ON COLUMN @extschema@.interaction.hold IS 'Hold time (union of hold segm
 COMMENT ON COLUMN @extschema@.interaction.acw IS 'After-call work (union of wrapup segments)';
 COMMENT ON COLUMN @extschema@.interaction.handle IS 'Handle time: talk + hold + acw + dialing + contacting';
 COMMENT ON COLUMN @extschema@.interaction.gap IS 'Dead air between fragments: time covered by no agent segment';
-COMMENT ON COLUMN @extschema@.interaction.queue_wait IS 'Time in queue: answered_at minus the queue entry of the earliest visit the interaction answered; NULL when it answered none';
+COMMENT ON COLUMN @extschema@.interaction.queue_wait IS 'Time in queue: first answer of a queue visit by the interaction (normally answered_at) minus the queue entry of the earliest visit it answered; NULL when it answered none';
 COMMENT ON COLUMN @extschema@.interaction.speed_of_answer IS 'Agent-side speed of answer: answered_at minus the start of the first alert';
 
 COMMENT ON VIEW @extschema@.queue_call IS
@@ -458,7 +459,7 @@ COMMENT ON VIEW @extschema@.queue_call IS
 COMMENT ON COLUMN @extschema@.queue_call.queue_id IS 'Queue of the call (its first queue visit)';
 COMMENT ON COLUMN @extschema@.queue_call.queued_at IS 'First queue entry: the call counts as offered in this instant''s interval';
 COMMENT ON COLUMN @extschema@.queue_call.left_queue_at IS 'When the call left the queue: answer, abandon or flow-out instant; answered, abandoned and flow-outs count in its interval';
-COMMENT ON COLUMN @extschema@.queue_call.answered_at IS 'Answer instant; NULL when not answered';
+COMMENT ON COLUMN @extschema@.queue_call.answered_at IS 'Answer instant (first interact of the agent session that answered the queue visit); NULL when not answered';
 COMMENT ON COLUMN @extschema@.queue_call.outcome IS 'answered, abandoned, flow_out (the last acd segment ended by a transfer), or waiting (still in queue)';
 COMMENT ON COLUMN @extschema@.queue_call.short_abandon IS 'Abandoned after waiting less than settings.short_abandon_threshold';
 COMMENT ON COLUMN @extschema@.queue_call.queue_wait IS 'Time from first queue entry to answer, abandon or flow-out';
