@@ -3,11 +3,13 @@
 -- generator: fragmented calls, hold, wrap-up, abandons, 100 conversations a page).
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
+\set ECHO none
 \o /dev/null
 \set pages 3
 \set seed 0.17
 \i test/bench/import_pages.sql
 \o
+\set ECHO all
 SELECT count(*) AS pages, sum(octet_length(doc)) > 1000000 AS over_a_megabyte FROM bench_page;
 
 CREATE TEMP VIEW ref_segment AS

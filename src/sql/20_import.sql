@@ -180,6 +180,7 @@ AS $$
 DECLARE
     items    @extschema@.import_item[];
     winners  int[];
+    keys     int[];
     h        int;
 BEGIN
     SELECT coalesce(array_agg(i ORDER BY i.ordinal), '{}')
@@ -189,13 +190,23 @@ BEGIN
                                              '{X-Genesys-Client-Id}'),
                                     strict) i;
 
-    -- Sessions importing the same conversations queue up here, always in the same (hash) order,
-    -- so they cannot deadlock; each later statement takes a fresh snapshot (READ COMMITTED).
-    FOR h IN SELECT DISTINCT hashtext(i.conversation_id)
-               FROM unnest(items) i WHERE i.reason IS NULL ORDER BY 1
-    LOOP
-        PERFORM pg_advisory_xact_lock(1734570868, h);
-    END LOOP;
+    -- Sessions importing the same conversations queue up here, so that each reads the stored
+    -- version only once no one else can change it; every later statement takes a fresh snapshot
+    -- (READ COMMITTED). Locks: first the importer lock (1734570867, 0), shared, then one exclusive
+    -- lock per conversation (1734570868, hashtext(conversation_id)) in ascending order: a fixed
+    -- order, so no deadlock. A text of more than 1000 conversations takes the importer lock
+    -- exclusively instead (waiting for, then holding off, every other import): the lock table
+    -- (max_locks_per_transaction) has room for about 6400 locks in all by default.
+    keys := ARRAY(SELECT DISTINCT hashtext(i.conversation_id)
+                    FROM unnest(items) i WHERE i.reason IS NULL ORDER BY 1);
+    IF cardinality(keys) > 1000 THEN
+        PERFORM pg_advisory_xact_lock(1734570867, 0);
+    ELSE
+        PERFORM pg_advisory_xact_lock_shared(1734570867, 0);
+        FOREACH h IN ARRAY keys LOOP
+            PERFORM pg_advisory_xact_lock(1734570868, h);
+        END LOOP;
+    END IF;
 
     -- The newest version of each conversation in the text (ties: the later one), then only those
     -- at least as new as the stored version: (ended, conversation_end, last_event_at) compared
