@@ -1,0 +1,277 @@
+/*
+ * stitch_access.c
+ *		SQL-facing readers of a stitch value (interactions(), scalar totals)
+ *		and the interaction_no() window function.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/timestamp.h"
+#include "windowapi.h"
+
+#include "stitch_agg.h"
+#include "stitch_type.h"
+
+/* A pure microsecond interval (no day or month part). */
+static Datum
+us_interval(int64 us)
+{
+	Interval   *iv = palloc(sizeof(Interval));
+
+	iv->time = us;
+	iv->day = 0;
+	iv->month = 0;
+	return IntervalPGetDatum(iv);
+}
+
+#define INTERACTIONS_COLS 15
+
+/* interactions(stitch): one row per island in time order. */
+PG_FUNCTION_INFO_V1(gcstitch_interactions);
+Datum
+gcstitch_interactions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Stitch	   *v = PG_GETARG_STITCH_P(0);
+	StitchCursor cur;
+	StitchMeasures m;
+	int32		no = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	stitch_cursor_init(&cur, v);
+	while (stitch_next_island(&cur, &m))
+	{
+		Datum		values[INTERACTIONS_COLS];
+		bool		nulls[INTERACTIONS_COLS] = {0};
+
+		values[0] = Int32GetDatum(++no);
+		values[1] = TimestampTzGetDatum(m.started_at);
+		values[2] = TimestampTzGetDatum(m.ended_at);
+		values[3] = Int32GetDatum(m.fragments);
+		values[4] = us_interval(m.len[SC_ALERT]);
+		values[5] = us_interval(m.len[SC_INTERACT]);
+		values[6] = us_interval(m.len[SC_HOLD]);
+		values[7] = us_interval(m.len[SC_WRAPUP]);
+		values[8] = us_interval(m.len[SC_DIALING]);
+		values[9] = us_interval(m.len[SC_CONTACTING]);
+		values[10] = us_interval(m.len[SC_OTHER]);
+		values[11] = us_interval(m.handle);
+		values[12] = us_interval(m.gap);
+		if (m.answered)
+			values[13] = TimestampTzGetDatum(m.answered_at);
+		else
+			nulls[13] = true;
+		if (m.has_soa)
+			values[14] = us_interval(m.speed_of_answer);
+		else
+			nulls[14] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* Which total a scalar accessor returns. */
+typedef enum StitchTotal
+{
+	TOTAL_ALERT = SC_ALERT,
+	TOTAL_TALK = SC_INTERACT,
+	TOTAL_HOLD = SC_HOLD,
+	TOTAL_ACW = SC_WRAPUP,
+	TOTAL_HANDLE = STITCH_NCLASSES,
+	TOTAL_GAP
+} StitchTotal;
+
+static int64
+total_of(Stitch *v, StitchTotal what)
+{
+	StitchCursor cur;
+	StitchMeasures m;
+	int64		sum = 0;
+
+	stitch_cursor_init(&cur, v);
+	while (stitch_next_island(&cur, &m))
+	{
+		int64		x;
+
+		if (what == TOTAL_HANDLE)
+			x = m.handle;
+		else if (what == TOTAL_GAP)
+			x = m.gap;
+		else
+			x = m.len[what];
+		sum = stitch_add_checked(sum, x);
+	}
+	return sum;
+}
+
+/* Number of stitched interactions. */
+PG_FUNCTION_INFO_V1(gcstitch_interaction_count);
+Datum
+gcstitch_interaction_count(PG_FUNCTION_ARGS)
+{
+	Stitch	   *v = PG_GETARG_STITCH_P(0);
+
+	PG_RETURN_INT32(v->nislands);
+}
+
+/* Sum of fragments over the interactions. */
+PG_FUNCTION_INFO_V1(gcstitch_fragments);
+Datum
+gcstitch_fragments(PG_FUNCTION_ARGS)
+{
+	Stitch	   *v = PG_GETARG_STITCH_P(0);
+	const StitchIsland *isl = STITCH_ISLANDS(v);
+	int64		sum = 0;
+	int32		i;
+
+	for (i = 0; i < v->nislands; i++)
+		sum += isl[i].nsess > 0 ? isl[i].nsess : 1;
+	if (sum > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("integer out of range")));
+	PG_RETURN_INT32((int32) sum);
+}
+
+/* Total alert time. */
+PG_FUNCTION_INFO_V1(gcstitch_alert);
+Datum
+gcstitch_alert(PG_FUNCTION_ARGS)
+{
+	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_ALERT));
+}
+
+/* Total talk (interact) time. */
+PG_FUNCTION_INFO_V1(gcstitch_talk);
+Datum
+gcstitch_talk(PG_FUNCTION_ARGS)
+{
+	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_TALK));
+}
+
+/* Total hold time. */
+PG_FUNCTION_INFO_V1(gcstitch_hold);
+Datum
+gcstitch_hold(PG_FUNCTION_ARGS)
+{
+	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_HOLD));
+}
+
+/* Total after-call work (wrapup) time. */
+PG_FUNCTION_INFO_V1(gcstitch_acw);
+Datum
+gcstitch_acw(PG_FUNCTION_ARGS)
+{
+	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_ACW));
+}
+
+/* Total handle time (talk + hold + acw + dialing + contacting). */
+PG_FUNCTION_INFO_V1(gcstitch_handle);
+Datum
+gcstitch_handle(PG_FUNCTION_ARGS)
+{
+	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_HANDLE));
+}
+
+/* Total dead air between fragments. */
+PG_FUNCTION_INFO_V1(gcstitch_gap);
+Datum
+gcstitch_gap(PG_FUNCTION_ARGS)
+{
+	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_GAP));
+}
+
+/* The tolerance the value was stitched with. */
+PG_FUNCTION_INFO_V1(gcstitch_tolerance);
+Datum
+gcstitch_tolerance(PG_FUNCTION_ARGS)
+{
+	Stitch	   *v = PG_GETARG_STITCH_P(0);
+
+	return us_interval(v->tolerance);
+}
+
+/* Running state of interaction_no() in one partition. */
+typedef struct LabelState
+{
+	bool		started;		/* a non-NULL row was seen */
+	bool		has_tol;		/* tolerance and tol_arg are set */
+	int32		island;			/* current interaction_no */
+	int64		maxend;			/* largest end in the current island */
+	int64		last_start;		/* start of the previous non-NULL row */
+	int64		tolerance;
+	Interval	tol_arg;
+} LabelState;
+
+/*
+ * interaction_no(seg_start, seg_end, tolerance) OVER (PARTITION BY key ORDER
+ * BY seg_start, seg_end): the interaction each row belongs to, numbered as
+ * interactions() numbers them; NULL for rows with a NULL bound.
+ */
+PG_FUNCTION_INFO_V1(gcstitch_interaction_no);
+Datum
+gcstitch_interaction_no(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	LabelState *ls = (LabelState *) WinGetPartitionLocalMemory(winobj, sizeof(LabelState));
+	bool		snull,
+				enull,
+				tnull;
+	Datum		sd = WinGetFuncArgCurrent(winobj, 0, &snull);
+	Datum		ed = WinGetFuncArgCurrent(winobj, 1, &enull);
+	Datum		td = WinGetFuncArgCurrent(winobj, 2, &tnull);
+	Interval   *tol;
+	int64		s,
+				e;
+
+	if (tnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("tolerance must not be null")));
+	tol = DatumGetIntervalP(td);
+	if (!ls->has_tol || memcmp(&ls->tol_arg, tol, sizeof(Interval)) != 0)
+	{
+		int64		us = stitch_tolerance_arg(tol);
+
+		if (ls->has_tol && us != ls->tolerance)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("tolerance must be the same for every row of a partition")));
+		ls->tolerance = us;
+		ls->tol_arg = *tol;
+		ls->has_tol = true;
+	}
+	if (snull || enull)
+		PG_RETURN_NULL();
+	s = DatumGetTimestampTz(sd);
+	e = DatumGetTimestampTz(ed);
+	stitch_check_bounds(s, e);
+
+	if (!ls->started)
+	{
+		ls->started = true;
+		ls->island = 1;
+		ls->maxend = e;
+	}
+	else
+	{
+		if (s < ls->last_start)
+			ereport(ERROR,
+					(errcode(ERRCODE_WINDOWING_ERROR),
+					 errmsg("interaction_no requires rows ordered by segment start"),
+					 errhint("Use OVER (PARTITION BY ... ORDER BY seg_start, seg_end).")));
+		if (stitch_joins(s, ls->maxend, ls->tolerance))
+		{
+			if (e > ls->maxend)
+				ls->maxend = e;
+		}
+		else
+		{
+			ls->island++;
+			ls->maxend = e;
+		}
+	}
+	ls->last_start = s;
+	PG_RETURN_INT32(ls->island);
+}
