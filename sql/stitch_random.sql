@@ -35,7 +35,7 @@ SELECT g,
 -- All random draws of every row, made up front (the recursive step below only does arithmetic).
 CREATE TEMP TABLE rnd_draw AS
 SELECT g, i, random() AS r_gap, random() AS r_gap2, random() AS r_len, random() AS r_len2,
-       1 + floor(random() * 18)::int AS r_type, random() AS r_sess, floor(random() * 4)::int AS r_sess2
+       1 + floor(random() * 18)::int AS r_type, random() AS r_sess, 1 + floor(random() * 5)::int AS r_sess2
   FROM rnd_key, generate_series(1, n) i;
 
 -- Rows in generation order: each start is placed against the running maximum end so far (starts
@@ -75,7 +75,8 @@ SELECT gen.g, gen.i, gen.s, gen.e, gen.new_island,
        (ARRAY['interact', 'interact', 'interact', 'interact', 'alert', 'alert', 'hold', 'hold',
               'wrapup', 'wrapup', 'dialing', 'contacting', 'ivr', 'unknown', 'Interact', 'system',
               '', 'HOLD'])[d.r_type] AS typ,
-       CASE WHEN k.null_sessions OR d.r_sess < 0.15 THEN NULL ELSE 's' || d.r_sess2 END AS sess
+       CASE WHEN k.null_sessions OR d.r_sess < 0.15 THEN NULL
+            ELSE (ARRAY['s0', 's1', 's2', 's3', ''])[d.r_sess2] END AS sess   -- '' is a session, not NULL
   FROM gen
   JOIN rnd_key k USING (g)
   JOIN rnd_draw d USING (g, i);
@@ -145,6 +146,7 @@ SELECT count(DISTINCT g) AS keys_with_rows,
        count(*) FILTER (WHERE s = e) > 100 AS zero_length,
        count(*) FILTER (WHERE e - s > interval '1 day') > 10 AS longer_than_a_day,
        count(*) FILTER (WHERE sess IS NULL) > 100 AS null_sessions,
+       count(*) FILTER (WHERE sess = '') > 100 AS empty_sessions,
        count(*) FILTER (WHERE typ NOT IN ('alert', 'interact', 'hold', 'wrapup', 'dialing', 'contacting')) > 100
            AS other_types,
        count(*) - count(DISTINCT (g, s, e)) > 100 AS duplicates

@@ -1,0 +1,76 @@
+#!/bin/bash
+# Runs the regression suite (make installcheck) against a throwaway cluster whose postmaster, and so
+# every backend, parallel worker and background worker it forks, runs under valgrind memcheck; then
+# reports what memcheck found and exits non-zero on any error:
+#   - invalid reads and writes, uses of uninitialised values, bad frees (any code: ours, json-c, core);
+#   - "definitely lost" blocks: malloc'd memory nobody points to any more at process exit. That is
+#     where a json-c object that was never json_object_put() shows up.
+# Limits: Debian's PostgreSQL is not built with USE_VALGRIND, so palloc'd chunks are not tracked
+# one by one: memory contexts take big blocks from malloc and memcheck only sees those blocks. An
+# overrun inside a palloc'd block, or a read of a freed palloc chunk, goes unnoticed; palloc'd
+# memory is never reported as leaked (the context frees or keeps it). What is covered: C library
+# and json-c allocations, reads/writes outside malloc'd blocks, uninitialised values reaching a
+# branch or a system call (e.g. padding bytes sent to the client).
+# Usage: bash test/valgrind.sh          (logs are kept in the directory it prints)
+# Known PostgreSQL noise is suppressed by test/valgrind.supp.
+set -u
+cd "$(dirname "$0")/.."
+. test/cluster.sh
+
+command -v valgrind >/dev/null || { echo "valgrind is not installed: apt-get install valgrind" >&2; exit 1; }
+ensure_packages || exit 1
+take_install_lock
+build_and_install || { echo "build failed" >&2; exit 1; }
+
+LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gcstitch-valgrind.XXXXXX")
+chmod 777 "$LOG_DIR"
+SUPP=$(pwd)/test/valgrind.supp
+BINDIR=$("$PG_CONFIG" --bindir)
+
+# initdb and configuration as for every test run; then restarted under valgrind.
+CLUSTER_EXTRA_CONF="max_parallel_workers = 8" start_cluster || exit 1
+trap stop_cluster EXIT
+as_cluster_owner "$BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null || exit 1
+
+# pg_ctl -p starts this wrapper instead of postgres; forked children stay under valgrind.
+WRAPPER=$CLUSTER_DIR/postgres-under-valgrind
+cat >"$WRAPPER" <<WRAP
+#!/bin/sh
+exec valgrind --tool=memcheck --trace-children=yes --num-callers=40 \\
+	--leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \\
+	--suppressions=$SUPP --gen-suppressions=all --error-exitcode=55 \\
+	--log-file=$LOG_DIR/%p.log "$BINDIR/postgres" "\$@"
+WRAP
+chmod 755 "$WRAPPER"
+echo "starting the postmaster under valgrind (logs: $LOG_DIR)"
+as_cluster_owner "$BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -p "$WRAPPER" -t 600 -w start >/dev/null ||
+	{ cat "$CLUSTER_DIR/server.log" >&2; exit 1; }
+
+make -s PG_CONFIG="$PG_CONFIG" installcheck >"$LOG_DIR/regress.log" 2>&1
+regress_status=$?
+cat "$LOG_DIR/regress.log"
+[ -s regression.diffs ] && cp regression.diffs "$LOG_DIR/"
+
+# A fast stop lets every process exit normally, so memcheck runs its leak check in each of them.
+as_cluster_owner "$BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -t 600 -w stop >/dev/null
+cp "$CLUSTER_DIR/server.log" "$LOG_DIR/"
+grep -E 'terminated by signal|exited with exit code 55|server process .* was terminated' "$LOG_DIR/server.log"
+
+# Each log that holds an error: its errors, with their stacks (suppression templates left out).
+processes=0 bad=0 errors=0
+for f in "$LOG_DIR"/[0-9]*.log; do
+	processes=$((processes + 1))
+	n=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$f" | tail -n 1)
+	[ -n "$n" ] || { echo "== $f: no ERROR SUMMARY (process killed?)"; bad=$((bad + 1)); continue; }
+	[ "$n" -eq 0 ] && continue
+	bad=$((bad + 1))
+	errors=$((errors + n))
+	echo "== $f: $n errors"
+	awk '/^\{/ {skip = 1} !skip {print} /^\}/ {skip = 0}' "$f" | grep -E '^==[0-9]+== ' |
+		grep -vE '^==[0-9]+== +(Memcheck|Copyright|Using Valgrind|Command|Parent PID|$)' | head -n 200
+done
+echo
+echo "valgrind: $processes processes, $bad with errors, $errors errors in all" \
+	"(invalid read/write, uninitialised, definitely lost); regression suite $([ $regress_status -eq 0 ] && echo passed || echo FAILED)"
+echo "logs: $LOG_DIR"
+[ $bad -eq 0 ] && [ $regress_status -eq 0 ]
