@@ -7,6 +7,8 @@
 
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/tuplestore.h"
 #include "utils/timestamp.h"
 #include "windowapi.h"
 
@@ -37,8 +39,34 @@ gcstitch_interactions(PG_FUNCTION_ARGS)
 	StitchCursor cur;
 	StitchMeasures m;
 	int32		no = 0;
+	MemoryContext oldcxt;
 
-	InitMaterializedSRF(fcinfo, 0);
+	/*
+	 * Materialize mode, but with the result descriptor built once per query
+	 * (InitMaterializedSRF would rebuild it from the catalog on every call,
+	 * in the per-query context).  The executor frees the copy it is given.
+	 */
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		(rsinfo->allowedModes & SFRM_Materialize) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+	if (fcinfo->flinfo->fn_extra == NULL)
+	{
+		TupleDesc	td;
+
+		oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		fcinfo->flinfo->fn_extra = CreateTupleDescCopy(td);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	oldcxt = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setDesc = CreateTupleDescCopy((TupleDesc) fcinfo->flinfo->fn_extra);
+	rsinfo->setResult = tuplestore_begin_heap(false, false, work_mem);
+	MemoryContextSwitchTo(oldcxt);
+
 	stitch_cursor_init(&cur, v);
 	while (stitch_next_island(&cur, &m))
 	{

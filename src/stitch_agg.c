@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
@@ -29,7 +30,7 @@ typedef struct StitchState
 	StitchItem *items;
 } StitchState;
 
-#define STATE_INITIAL_CAP 8
+#define STATE_INITIAL_CAP 10	/* 240 bytes: fits a 256-byte chunk */
 #define STATE_MAX_CAP ((int32) (MaxAllocSize / sizeof(StitchItem)))
 
 /* Serialized state header (after the bytea header). */
@@ -68,8 +69,10 @@ state_reserve(StitchState *st, int64 extra)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many segments in one stitch group"),
 				 errdetail("A group can hold at most %d segments.", STATE_MAX_CAP)));
+	/* allocation sizes of a power of two bytes: AllocSet rounds up to one anyway */
 	while (cap < need)
-		cap *= 2;
+		cap = (int64) (pg_nextpower2_64((uint64) (cap + 1) * sizeof(StitchItem))
+					   / sizeof(StitchItem));
 	if (cap > STATE_MAX_CAP)
 		cap = STATE_MAX_CAP;
 	st->items = repalloc(st->items, sizeof(StitchItem) * cap);

@@ -353,11 +353,15 @@ parse_island(const char **pp, ParseBuf *pb)
 				p = q + 1;
 				break;
 			}
+			if (*q == '\0')
+				return "An island is missing its closing ].";
 			if (q == p)
 				return "Parts of an island must be separated by white space.";
 			p = q;
 		}
 	}
+	if (lastcls < 0)
+		return "Each island must have at least one interval.";
 	*pp = p;
 	return NULL;
 }
