@@ -41,12 +41,21 @@ ensure_packages() {
 
 # One installed copy per machine: runs from several checkouts take turns (held until exit).
 take_install_lock() {
-	exec 9>"${TMPDIR:-/tmp}/gcstitch-install.lock" && flock 9
+	local lock=${TMPDIR:-/tmp}/gcstitch-install.lock
+	[ -e "$lock" ] || { : >"$lock" && chmod 666 "$lock"; }
+	exec 9<"$lock" && flock 9
 }
 
 # Runs a command as root: directly, or through sudo.
 as_root() {
-	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif sudo -n true 2>/dev/null; then
+		sudo "$@"
+	else
+		echo "needs root for: $* (run as root, or as a user with sudo)" >&2
+		return 1
+	fi
 }
 
 build_and_install() {
