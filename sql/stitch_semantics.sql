@@ -170,3 +170,9 @@ FROM (VALUES ('2024-01-01 10:00:00'::timestamptz, '2024-01-01 10:05:00'::timesta
              ('2024-01-01 10:05:00', '2024-01-01 10:06:00'),
              ('2024-01-01 10:06:00.000001', '2024-01-01 10:07:00')) v(s, e)) w
 ORDER BY s, e;
+
+-- The aggregate also works as a window aggregate (its final function runs once per row on a
+-- growing state): the running interaction count of frag is 1 1 1 1 2 3 3 3.
+SELECT s::time, gcstitch.interaction_count(gcstitch.stitch(s, e, t, sess, '30 seconds')
+                                           OVER (ORDER BY s, e)) AS running_count
+FROM seg WHERE k = 'frag' ORDER BY s, e;

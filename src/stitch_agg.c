@@ -12,7 +12,6 @@
 #include "postgres.h"
 
 #include "fmgr.h"
-#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
@@ -20,18 +19,39 @@
 #include "stitch_agg.h"
 #include "stitch_type.h"
 
+/*
+ * Rows are kept in a list of chunks that are never reallocated: the state
+ * and a first chunk of 7 rows share one 256-byte allocation, later chunks
+ * are 512, 1024, ... 8192 bytes (powers of two, the sizes AllocSet hands
+ * out anyway).  No copying on growth and no freed chunks left behind: about
+ * 30-40 bytes per row for typical groups.
+ */
+typedef struct ItemChunk
+{
+	struct ItemChunk *next;
+	int32		n;				/* items used */
+	int32		cap;			/* items allocated */
+	StitchItem	items[FLEXIBLE_ARRAY_MEMBER];
+} ItemChunk;
+
 typedef struct StitchState
 {
 	int64		tolerance;		/* microseconds, valid when has_tol */
 	bool		has_tol;
 	Interval	tol_arg;		/* last tolerance argument seen, for a fast check */
-	int32		n;				/* items used */
-	int32		cap;			/* items allocated */
-	StitchItem *items;
+	int64		n;				/* items in all chunks */
+	int32		next_bytes;		/* size of the next chunk to allocate */
+	ItemChunk  *head;
+	ItemChunk  *tail;
 } StitchState;
 
-#define STATE_INITIAL_CAP 10	/* 240 bytes: fits a 256-byte chunk */
-#define STATE_MAX_CAP ((int32) (MaxAllocSize / sizeof(StitchItem)))
+#define STATE_BLOCK_BYTES 256
+#define CHUNK_HDRSZ offsetof(ItemChunk, items)
+#define CHUNK_MAX_BYTES 8192
+#define STATE_FIRST_CAP \
+	((int32) ((STATE_BLOCK_BYTES - MAXALIGN(sizeof(StitchState)) - CHUNK_HDRSZ) / sizeof(StitchItem)))
+/* the final function's scratch arrays (32 bytes per row) must stay under MaxAllocSize */
+#define STATE_MAX_ITEMS ((int64) (MaxAllocSize / sizeof(StitchIsland)))
 
 /* Serialized state header (after the bytea header). */
 typedef struct StitchStateSer
@@ -45,38 +65,92 @@ typedef struct StitchStateSer
 
 #define STATE_SER_VERSION 1
 
-static StitchState *
-state_create(MemoryContext ctx, int32 cap)
+static void
+too_many_rows(void)
 {
-	StitchState *st = MemoryContextAllocZero(ctx, sizeof(StitchState));
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("too many segments in one stitch group"),
+			 errdetail("A group can hold at most " INT64_FORMAT " segments.", STATE_MAX_ITEMS)));
+}
 
-	st->cap = Max(cap, STATE_INITIAL_CAP);
-	st->items = MemoryContextAlloc(ctx, sizeof(StitchItem) * st->cap);
+/* Appends an empty chunk of at least min_cap items (and at least the next growth size). */
+static ItemChunk *
+chunk_add(StitchState *st, MemoryContext ctx, int64 min_cap)
+{
+	Size		bytes = st->next_bytes;
+	ItemChunk  *c;
+
+	if (CHUNK_HDRSZ + (Size) min_cap * sizeof(StitchItem) > bytes)
+		bytes = CHUNK_HDRSZ + (Size) min_cap * sizeof(StitchItem);
+	c = MemoryContextAlloc(ctx, bytes);
+	c->next = NULL;
+	c->n = 0;
+	c->cap = (int32) ((bytes - CHUNK_HDRSZ) / sizeof(StitchItem));
+	st->tail->next = c;
+	st->tail = c;
+	if (st->next_bytes < CHUNK_MAX_BYTES)
+		st->next_bytes *= 2;
+	return c;
+}
+
+/* A new empty state in ctx, with room for cap items. */
+static StitchState *
+state_create(MemoryContext ctx, int64 cap)
+{
+	char	   *block = MemoryContextAlloc(ctx, STATE_BLOCK_BYTES);
+	StitchState *st = (StitchState *) block;
+
+	memset(st, 0, sizeof(StitchState));
+	st->head = (ItemChunk *) (block + MAXALIGN(sizeof(StitchState)));
+	st->head->next = NULL;
+	st->head->n = 0;
+	st->head->cap = STATE_FIRST_CAP;
+	st->tail = st->head;
+	st->next_bytes = 2 * STATE_BLOCK_BYTES;
+	if (cap > STATE_FIRST_CAP)
+		chunk_add(st, ctx, cap - STATE_FIRST_CAP);
 	return st;
 }
 
-/* Makes room for extra more items (the array stays in its own context). */
+/* Appends k items (the chunks stay in ctx, the state's context). */
 static void
-state_reserve(StitchState *st, int64 extra)
+state_append(StitchState *st, MemoryContext ctx, const StitchItem *src, int64 k)
 {
-	int64		need = (int64) st->n + extra;
-	int64		cap = st->cap;
+	if (st->n + k > STATE_MAX_ITEMS)
+		too_many_rows();
+	while (k > 0)
+	{
+		ItemChunk  *c = st->tail;
+		int64		room = c->cap - c->n;
+		int64		m;
 
-	if (need <= cap)
-		return;
-	if (need > STATE_MAX_CAP)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many segments in one stitch group"),
-				 errdetail("A group can hold at most %d segments.", STATE_MAX_CAP)));
-	/* allocation sizes of a power of two bytes: AllocSet rounds up to one anyway */
-	while (cap < need)
-		cap = (int64) (pg_nextpower2_64((uint64) (cap + 1) * sizeof(StitchItem))
-					   / sizeof(StitchItem));
-	if (cap > STATE_MAX_CAP)
-		cap = STATE_MAX_CAP;
-	st->items = repalloc(st->items, sizeof(StitchItem) * cap);
-	st->cap = (int32) cap;
+		if (room == 0)
+		{
+			c = chunk_add(st, ctx, k);
+			room = c->cap;
+		}
+		m = Min(room, k);
+		memcpy(c->items + c->n, src, sizeof(StitchItem) * m);
+		c->n += (int32) m;
+		st->n += m;
+		src += m;
+		k -= m;
+	}
+}
+
+/* Copies all items of st to dst (room for st->n items). */
+static void
+state_copy_items(const StitchState *st, StitchItem *dst)
+{
+	const ItemChunk *c;
+
+	for (c = st->head; c != NULL; c = c->next)
+	{
+		if (c->n > 0)
+			memcpy(dst, c->items, sizeof(StitchItem) * c->n);
+		dst += c->n;
+	}
 }
 
 static void
@@ -195,6 +269,7 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 				e;
 	int			cls = SC_OTHER;
 	uint64		sid = 0;
+	ItemChunk  *chunk;
 	StitchItem *it;
 
 	if (PG_ARGISNULL(5))
@@ -202,7 +277,7 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 	tol = PG_GETARG_INTERVAL_P(5);
 
 	if (PG_ARGISNULL(0))
-		st = state_create(ctx, STATE_INITIAL_CAP);
+		st = state_create(ctx, 0);
 	else
 		st = (StitchState *) PG_GETARG_POINTER(0);
 
@@ -231,9 +306,15 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 		sid = stitch_session_hash(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	}
 
-	if (st->n >= st->cap)
-		state_reserve(st, 1);
-	it = &st->items[st->n++];
+	chunk = st->tail;
+	if (chunk->n >= chunk->cap)
+	{
+		if (st->n >= STATE_MAX_ITEMS)
+			too_many_rows();
+		chunk = chunk_add(st, ctx, 1);
+	}
+	it = &chunk->items[chunk->n++];
+	st->n++;
 	it->s = s;
 	it->e = e;
 	it->tag = STITCH_TAG(cls, sid);
@@ -248,6 +329,8 @@ gcstitch_rollup_transfn(PG_FUNCTION_ARGS)
 	MemoryContext ctx = agg_context(fcinfo, "gcstitch_rollup_transfn");
 	StitchState *st = PG_ARGISNULL(0) ? NULL : (StitchState *) PG_GETARG_POINTER(0);
 	Stitch	   *v;
+	int64		cnt;
+	StitchItem *tmp;
 
 	if (PG_ARGISNULL(1))
 	{
@@ -256,11 +339,16 @@ gcstitch_rollup_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	}
 	v = PG_GETARG_STITCH_P(1);
+	cnt = stitch_expanded_count(v);
 	if (st == NULL)
-		st = state_create(ctx, (int32) Min(stitch_expanded_count(v), STATE_MAX_CAP));
+		st = state_create(ctx, 0);
 	state_set_tolerance(st, v->tolerance, true);
-	state_reserve(st, stitch_expanded_count(v));
-	st->n += stitch_expand(v, st->items + st->n);
+	if (st->n + cnt > STATE_MAX_ITEMS)
+		too_many_rows();
+	tmp = palloc(sizeof(StitchItem) * cnt);
+	cnt = stitch_expand(v, tmp);
+	state_append(st, ctx, tmp, cnt);
+	pfree(tmp);
 	PG_RETURN_POINTER(st);
 }
 
@@ -291,11 +379,11 @@ gcstitch_stitch_combinefn(PG_FUNCTION_ARGS)
 		/* a rollup state never saw an interval argument: compare microseconds */
 		state_set_tolerance(a, b->tolerance, false);
 	}
-	if (b->n > 0)
 	{
-		state_reserve(a, b->n);
-		memcpy(a->items + a->n, b->items, sizeof(StitchItem) * b->n);
-		a->n += b->n;
+		const ItemChunk *c;
+
+		for (c = b->head; c != NULL; c = c->next)
+			state_append(a, ctx, c->items, c->n);
 	}
 	PG_RETURN_POINTER(a);
 }
@@ -311,7 +399,7 @@ gcstitch_stitch_serialfn(PG_FUNCTION_ARGS)
 	bytea	   *out;
 
 	sz = add_size(VARHDRSZ + sizeof(StitchStateSer),
-				  mul_size(st->n, sizeof(StitchItem)));
+				  mul_size((Size) st->n, sizeof(StitchItem)));
 	if (sz > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -321,11 +409,10 @@ gcstitch_stitch_serialfn(PG_FUNCTION_ARGS)
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.version = STATE_SER_VERSION;
 	hdr.has_tol = st->has_tol ? 1 : 0;
-	hdr.n = st->n;
+	hdr.n = (int32) st->n;
 	hdr.tolerance = st->has_tol ? st->tolerance : 0;
 	memcpy(VARDATA(out), &hdr, sizeof(hdr));
-	if (st->n > 0)
-		memcpy(VARDATA(out) + sizeof(hdr), st->items, sizeof(StitchItem) * st->n);
+	state_copy_items(st, (StitchItem *) (VARDATA(out) + sizeof(hdr)));
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -338,12 +425,14 @@ bad_state(const char *detail)
 			 errdetail_internal("%s", detail)));
 }
 
-/* Deserialize: checks the header, the length and every item before use. */
+/*
+ * Deserialize: checks the header, the length and every item before use.  The
+ * state lives in the current (per-input-tuple) context: combine copies it.
+ */
 PG_FUNCTION_INFO_V1(gcstitch_stitch_deserialfn);
 Datum
 gcstitch_stitch_deserialfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = agg_context(fcinfo, "gcstitch_stitch_deserialfn");
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	const char *p = VARDATA_ANY(in);
 	Size		len = VARSIZE_ANY_EXHDR(in);
@@ -356,26 +445,30 @@ gcstitch_stitch_deserialfn(PG_FUNCTION_ARGS)
 	memcpy(&hdr, p, sizeof(hdr));
 	if (hdr.version != STATE_SER_VERSION || hdr.has_tol > 1 || hdr.unused != 0)
 		bad_state("The state header is invalid.");
-	if (hdr.n < 0 || hdr.n > STATE_MAX_CAP ||
+	if (hdr.n < 0 || hdr.n > STATE_MAX_ITEMS ||
 		len != sizeof(hdr) + (Size) hdr.n * sizeof(StitchItem))
 		bad_state("The item count does not match the length of the state.");
 	if ((hdr.n > 0 && !hdr.has_tol) || hdr.tolerance < 0 ||
 		(!hdr.has_tol && hdr.tolerance != 0))
 		bad_state("The tolerance is invalid.");
 
-	st = state_create(ctx, hdr.n);
+	agg_context(fcinfo, "gcstitch_stitch_deserialfn");
+	st = state_create(CurrentMemoryContext, hdr.n);
 	st->has_tol = hdr.has_tol;
 	st->tolerance = hdr.tolerance;
-	if (hdr.n > 0)
-		memcpy(st->items, p + sizeof(hdr), sizeof(StitchItem) * hdr.n);
-	st->n = hdr.n;
-	for (i = 0; i < st->n; i++)
+	state_append(st, CurrentMemoryContext, (const StitchItem *) (p + sizeof(hdr)), hdr.n);
 	{
-		const StitchItem *it = &st->items[i];
+		const ItemChunk *c;
 
-		if (!IS_VALID_TIMESTAMP(it->s) || !IS_VALID_TIMESTAMP(it->e) ||
-			it->e < it->s || STITCH_TAG_CLASS(it->tag) >= STITCH_NCLASSES)
-			bad_state("An item is invalid.");
+		for (c = st->head; c != NULL; c = c->next)
+			for (i = 0; i < c->n; i++)
+			{
+				const StitchItem *it = &c->items[i];
+
+				if (!IS_VALID_TIMESTAMP(it->s) || !IS_VALID_TIMESTAMP(it->e) ||
+					it->e < it->s || STITCH_TAG_CLASS(it->tag) >= STITCH_NCLASSES)
+					bad_state("An item is invalid.");
+			}
 	}
 	PG_RETURN_POINTER(st);
 }
@@ -386,6 +479,7 @@ Datum
 gcstitch_stitch_finalfn(PG_FUNCTION_ARGS)
 {
 	StitchState *st;
+	Stitch	   *v;
 
 	agg_context(fcinfo, "gcstitch_stitch_finalfn");
 	if (PG_ARGISNULL(0))
@@ -393,5 +487,18 @@ gcstitch_stitch_finalfn(PG_FUNCTION_ARGS)
 	st = (StitchState *) PG_GETARG_POINTER(0);
 	if (st->n == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_STITCH_P(stitch_build(st->items, st->n, st->tolerance));
+	if (st->head->next == NULL)
+	{
+		/* one chunk: sort in place (the set of items is unchanged) */
+		v = stitch_build(st->head->items, st->head->n, st->tolerance);
+	}
+	else
+	{
+		StitchItem *all = palloc(sizeof(StitchItem) * st->n);
+
+		state_copy_items(st, all);
+		v = stitch_build(all, (int32) st->n, st->tolerance);
+		pfree(all);
+	}
+	PG_RETURN_STITCH_P(v);
 }
