@@ -19,9 +19,9 @@ SELECT k, s, s + len AS e, typ, sess
 ANALYZE par_seg;
 
 -- Shows the plan of a query after running it, without the numbers that vary from run to run. A
--- Partial aggregate node that output more states than there are keys (5000) is marked: the
+-- Partial aggregate node that output more states than there are keys (5000 here) is marked: the
 -- states of one key came from more than one worker, and the finalize step had to combine them.
-CREATE FUNCTION par_plan(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+CREATE FUNCTION par_plan(query text, keys int DEFAULT 5000) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     line text;
     states bigint;
@@ -30,7 +30,7 @@ BEGIN
         CONTINUE WHEN line ~ '^\s*(Batches|Sort Method|Worker \d|Memory|Buckets|Disk|Rows Removed|Planned Partitions)';
         states := substring(line FROM 'actual rows=(\d+)')::bigint * substring(line FROM 'loops=(\d+)')::bigint;
         line := regexp_replace(line, '\s*\(actual rows=\d+ loops=\d+\)', '');
-        IF line ~ 'Partial' AND states > 5000 THEN
+        IF line ~ 'Partial' AND states > keys THEN
             line := line || '  <- more partial states than keys';
         END IF;
         RETURN NEXT line;
@@ -132,8 +132,51 @@ SELECT par_plan('CREATE TABLE par_fullpwise AS SELECT k, gcstitch.stitch(s, e, t
 RESET enable_sort;
 SELECT 'full partition-wise' AS plan, * FROM par_diff('par_fullpwise');
 RESET enable_partitionwise_aggregate;
+
+-- Large keys: 4 keys of 30,000 rows each (states of many chunks, big serialized states) in
+-- parallel equal the serial result, and both equal the running-max / range_agg reference.
+SET max_parallel_workers_per_gather = 0;
+CREATE TABLE par_big AS
+SELECT k, s, s + random() * interval '30 seconds' AS e,
+       (ARRAY['interact', 'hold', 'alert', 'ivr'])[1 + floor(random() * 4)::int] AS typ,
+       's' || floor(random() * 50) AS sess
+  FROM (SELECT k, timestamptz '2024-01-01 00:00:00+00' + random() * interval '3 days' AS s
+          FROM generate_series(1, 4) k, generate_series(1, 30000) i) x
+ ORDER BY random();
+ANALYZE par_big;
+CREATE TABLE par_big_serial AS
+SELECT k, i.* FROM (SELECT k, gcstitch.stitch(s, e, typ, sess, interval '2 seconds') AS st
+                      FROM par_big GROUP BY k) a, gcstitch.interactions(a.st) i;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SET enable_sort = off;
+SELECT par_plan('CREATE TABLE par_big_par AS SELECT k, i.* FROM (SELECT k, gcstitch.stitch(s, e, typ, sess,
+                 interval ''2 seconds'') AS st FROM par_big GROUP BY k) a, gcstitch.interactions(a.st) i', 4);
+RESET enable_sort;
+RESET parallel_leader_participation;
+SELECT (SELECT count(*) FROM par_big_serial) > 10000 AS many_islands,
+       (SELECT count(*) FROM (SELECT * FROM par_big_serial EXCEPT ALL SELECT * FROM par_big_par) x) AS serial_rows_missing,
+       (SELECT count(*) FROM (SELECT * FROM par_big_par EXCEPT ALL SELECT * FROM par_big_serial) x) AS rows_not_in_serial;
+WITH r AS (
+    SELECT *, sum(CASE WHEN prev_max IS NULL OR s - prev_max > interval '2 seconds' THEN 1 ELSE 0 END)
+                  OVER (PARTITION BY k ORDER BY s, e, ctid ROWS UNBOUNDED PRECEDING)::int AS island
+      FROM (SELECT ctid, *, max(e) OVER (PARTITION BY k ORDER BY s, e, ctid
+                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_max
+              FROM par_big) w),
+ref AS (
+    SELECT k, island AS interaction_no, min(s) AS started_at, max(e) AS ended_at,
+           greatest(count(DISTINCT sess), 1)::int AS fragments,
+           coalesce((SELECT sum(upper(x) - lower(x))
+                       FROM unnest(range_agg(tstzrange(s, e, '[]')) FILTER (WHERE typ = 'interact')) x), '0') AS talk,
+           (max(e) - min(s)) - (SELECT sum(upper(x) - lower(x)) FROM unnest(range_agg(tstzrange(s, e, '[]'))) x) AS gap
+      FROM r GROUP BY k, island)
+SELECT count(*) = (SELECT count(*) FROM par_big_par) AS same_island_count,
+       count(*) FILTER (WHERE p.k IS NULL OR p.started_at <> ref.started_at OR p.ended_at <> ref.ended_at
+                           OR p.fragments <> ref.fragments OR p.talk <> ref.talk OR p.gap <> ref.gap)
+           AS reference_mismatches
+  FROM ref LEFT JOIN par_big_par p USING (k, interaction_no);
 RESET max_parallel_workers_per_gather;
 
 DROP TABLE par_seg, par_serial, par_serial_rows, par_hash, par_group, par_parts, par_rollup,
-           par_range, par_pwise, par_hashpart, par_fullpwise;
-DROP FUNCTION par_plan(text), par_diff(regclass);
+           par_range, par_pwise, par_hashpart, par_fullpwise, par_big, par_big_serial, par_big_par;
+DROP FUNCTION par_plan(text, int), par_diff(regclass);
