@@ -101,7 +101,8 @@ start_cluster() {
 		fsync = off
 		${CLUSTER_EXTRA_CONF:-}
 	CONF
-	as_cluster_owner "$bindir/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start >/dev/null ||
+	# The server must not inherit the install lock (fd 9), or a kept cluster would hold it.
+	as_cluster_owner "$bindir/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start >/dev/null 9<&- ||
 		{ cat "$CLUSTER_DIR/server.log" >&2; return 1; }
 	export PGHOST=$CLUSTER_DIR PGPORT PGUSER=postgres PGDATABASE=postgres
 }

@@ -1,0 +1,694 @@
+/*
+ * json_rows.c
+ *		Walk one conversation: check its shape and hand each segment and metric row to a sink.
+ *
+ * One pass over the json-c objects; each object's members are visited once (no hash look-ups
+ * except for the named participant attributes). Unknown members are ignored and every string is
+ * kept as it is (enums grow over time). A member with the wrong JSON type, a date that
+ * iso_date_parse refuses, an end before its start, a non-integer metric value, a missing
+ * conversationId, a missing segmentStart or metric name/value, a session with segments but no
+ * sessionId, or a sessionId seen twice in one conversation stops the walk: it returns false with
+ * the position and a sentence in *err, and the caller reports it (22023) or rejects the
+ * conversation. JSON null counts as absent everywhere.
+ */
+#include "postgres.h"
+
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "iso_date.h"
+#include "json_rows.h"
+
+/* Visits the members of a JSON object in document order. */
+#define foreach_member(obj, entry) \
+	for (struct lh_entry *entry = lh_table_head(json_object_get_object(obj)); \
+		 entry != NULL; entry = lh_entry_next(entry))
+
+typedef struct Walk
+{
+	const WalkOptions *opts;
+	RowSink    *sink;
+	ConvSummary *summary;
+	WalkError  *err;
+	Datum		seg[SEG_NATTS];
+	bool		segnull[SEG_NATTS];
+	Datum		met[MET_NATTS];
+	bool		metnull[MET_NATTS];
+	const char **session_ids;	/* seen in this conversation */
+	int			nsession_ids;
+	int			session_ids_capacity;
+} Walk;
+
+/* A JSON value's type, for messages. */
+static const char *
+TypeName(json_object *v)
+{
+	switch (json_object_get_type(v))
+	{
+		case json_type_null:
+			return "null";
+		case json_type_boolean:
+			return "a boolean";
+		case json_type_double:
+			return "a number with a fraction or exponent";
+		case json_type_int:
+			return "an integer";
+		case json_type_object:
+			return "an object";
+		case json_type_array:
+			return "an array";
+		case json_type_string:
+			return "a string";
+	}
+	return "a value";
+}
+
+/* Records the failure at the current position plus key; always returns false. */
+static bool
+Fail(Walk *w, const char *key, const char *fmt,...)
+pg_attribute_printf(3, 4);
+
+static bool
+Fail(Walk *w, const char *key, const char *fmt,...)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (;;)
+	{
+		va_list		args;
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&buf, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&buf, needed);
+	}
+	w->err->key = key;
+	w->err->detail = buf.data;
+	return false;
+}
+
+/* A string for a message: quoted, cut at 80 bytes (on a character boundary). */
+static char *
+Quoted(const char *s, int len)
+{
+	int			cut = len;
+
+	if (len > 80)
+		cut = pg_mbcliplen(s, len, 80);
+	return psprintf("\"%.*s\"%s", cut, s, cut < len ? "..." : "");
+}
+
+/* A text datum from a json-c string. */
+Datum
+walk_make_text(const WalkOptions *opts, const char *s, int len)
+{
+	if (opts->convert)
+	{
+		char	   *converted = pg_any_to_server(s, len, PG_UTF8);
+
+		if (converted != s)
+			return PointerGetDatum(cstring_to_text(converted));
+	}
+	return PointerGetDatum(cstring_to_text_with_len(s, len));
+}
+
+/* A string member (or null): checks it and sets *s, *len (s NULL for null). */
+static bool
+GetString(Walk *w, json_object *v, const char *key, const char **s, int *len)
+{
+	if (v == NULL)
+	{
+		*s = NULL;
+		return true;
+	}
+	if (!json_object_is_type(v, json_type_string))
+		return Fail(w, key, "Expected a string, found %s.", TypeName(v));
+	*s = json_object_get_string(v);
+	*len = json_object_get_string_len(v);
+	if (memchr(*s, '\0', *len) != NULL)
+		return Fail(w, key, "The string contains \\u0000, which text values cannot hold.");
+	return true;
+}
+
+/* A string member (or null) as a text datum. */
+static bool
+TextField(Walk *w, json_object *v, const char *key, Datum *d, bool *isnull)
+{
+	const char *s;
+	int			len;
+
+	if (!GetString(w, v, key, &s, &len))
+		return false;
+	*isnull = (s == NULL);
+	if (s != NULL)
+		*d = walk_make_text(w->opts, s, len);
+	return true;
+}
+
+/* A date member (or null): *isnull for null. */
+static bool
+DateField(Walk *w, json_object *v, const char *key, TimestampTz *ts, bool *isnull)
+{
+	const char *s;
+	int			len;
+
+	if (!GetString(w, v, key, &s, &len))
+		return false;
+	*isnull = (s == NULL);
+	if (s != NULL && !iso_date_parse(s, len, ts))
+		return Fail(w, key,
+					"Expected an ISO-8601 date with a zone and zero-padded fields, such as \"2024-11-04T08:42:19.734Z\"; found %s.",
+					Quoted(s, len));
+	return true;
+}
+
+/* An array member (or null). */
+static bool
+ArrayField(Walk *w, json_object *v, const char *key)
+{
+	if (v != NULL && !json_object_is_type(v, json_type_array))
+		return Fail(w, key, "Expected an array, found %s.", TypeName(v));
+	return true;
+}
+
+static inline void
+NoteEvent(Walk *w, TimestampTz ts)
+{
+	if (!w->summary->has_last_event || ts > w->summary->last_event)
+		w->summary->last_event = ts;
+	w->summary->has_last_event = true;
+}
+
+/* "end before start" check; the strings are the members as written. */
+static bool
+CheckOrder(Walk *w, const char *end_key, TimestampTz start, TimestampTz end,
+		   json_object *start_v, json_object *end_v, const char *start_key)
+{
+	if (end >= start)
+		return true;
+	return Fail(w, end_key, "%s %s is before %s %s.",
+				end_key, Quoted(json_object_get_string(end_v), json_object_get_string_len(end_v)),
+				start_key, Quoted(json_object_get_string(start_v), json_object_get_string_len(start_v)));
+}
+
+static bool
+WalkSegment(Walk *w, json_object *seg, int index)
+{
+	json_object *start_v = NULL,
+			   *end_v = NULL;
+	TimestampTz start,
+				end;
+	bool		nostart = true,
+				noend = true;
+	Datum	   *values = w->seg;
+	bool	   *nulls = w->segnull;
+
+	w->err->segment = index;
+	if (!json_object_is_type(seg, json_type_object))
+		return Fail(w, NULL, "A segment must be an object, found %s.", TypeName(seg));
+	nulls[SEG_SEGMENT_TYPE] = nulls[SEG_QUEUE_ID] = true;
+	nulls[SEG_DISCONNECT_TYPE] = nulls[SEG_WRAP_UP_CODE] = true;
+
+	foreach_member(seg, entry)
+	{
+		const char *key = (const char *) lh_entry_k(entry);
+		json_object *v = (json_object *) lh_entry_v(entry);
+		bool		ok = true;
+
+		switch (key[0])
+		{
+			case 's':
+				if (strcmp(key, "segmentStart") == 0)
+					ok = DateField(w, start_v = v, key, &start, &nostart);
+				else if (strcmp(key, "segmentEnd") == 0)
+					ok = DateField(w, end_v = v, key, &end, &noend);
+				else if (strcmp(key, "segmentType") == 0)
+					ok = TextField(w, v, key, &values[SEG_SEGMENT_TYPE], &nulls[SEG_SEGMENT_TYPE]);
+				break;
+			case 'q':
+				if (strcmp(key, "queueId") == 0)
+					ok = TextField(w, v, key, &values[SEG_QUEUE_ID], &nulls[SEG_QUEUE_ID]);
+				break;
+			case 'd':
+				if (strcmp(key, "disconnectType") == 0)
+					ok = TextField(w, v, key, &values[SEG_DISCONNECT_TYPE], &nulls[SEG_DISCONNECT_TYPE]);
+				break;
+			case 'w':
+				if (strcmp(key, "wrapUpCode") == 0)
+					ok = TextField(w, v, key, &values[SEG_WRAP_UP_CODE], &nulls[SEG_WRAP_UP_CODE]);
+				break;
+		}
+		if (!ok)
+			return false;
+	}
+	if (nostart)
+		return Fail(w, "segmentStart", "A segment must have a segmentStart.");
+	NoteEvent(w, start);
+	if (!noend)
+	{
+		if (!CheckOrder(w, "segmentEnd", start, end, start_v, end_v, "segmentStart"))
+			return false;
+		NoteEvent(w, end);
+	}
+	values[SEG_SEGMENT_NO] = Int32GetDatum(index + 1);
+	nulls[SEG_SEGMENT_NO] = false;
+	values[SEG_SEGMENT_START] = TimestampTzGetDatum(start);
+	nulls[SEG_SEGMENT_START] = false;
+	values[SEG_SEGMENT_END] = TimestampTzGetDatum(end);
+	nulls[SEG_SEGMENT_END] = noend;
+	w->sink->segment(w->sink, values, nulls);
+	return true;
+}
+
+static bool
+WalkMetric(Walk *w, json_object *met, int index)
+{
+	json_object *name_v = NULL,
+			   *value_v = NULL;
+	bool		has_value = false;
+	TimestampTz emit;
+	bool		noemit = true;
+	Datum	   *values = w->met;
+	bool	   *nulls = w->metnull;
+
+	w->err->metric = index;
+	if (!json_object_is_type(met, json_type_object))
+		return Fail(w, NULL, "A metric must be an object, found %s.", TypeName(met));
+
+	foreach_member(met, entry)
+	{
+		const char *key = (const char *) lh_entry_k(entry);
+		json_object *v = (json_object *) lh_entry_v(entry);
+		bool		ok = true;
+
+		if (strcmp(key, "name") == 0)
+			ok = TextField(w, name_v = v, key, &values[MET_NAME], &nulls[MET_NAME]);
+		else if (strcmp(key, "value") == 0)
+		{
+			value_v = v;
+			has_value = true;
+		}
+		else if (strcmp(key, "emitDate") == 0)
+			ok = DateField(w, v, key, &emit, &noemit);
+		if (!ok)
+			return false;
+	}
+	if (name_v == NULL)
+		return Fail(w, "name", "A metric must have a name.");
+	if (!has_value || value_v == NULL)
+		return Fail(w, "value", "A metric must have a value.");
+	if (!json_object_is_type(value_v, json_type_int))
+		return Fail(w, "value", "Expected an integer, found %s.", TypeName(value_v));
+	else
+	{
+		int64		value = json_object_get_int64(value_v);
+
+		/* json-c saturates out-of-range integers: refuse both ends of the range */
+		if (value == PG_INT64_MAX || value == PG_INT64_MIN)
+			return Fail(w, "value", "The integer %s is out of range for bigint.",
+						json_object_to_json_string(value_v));
+		values[MET_VALUE] = Int64GetDatum(value);
+		nulls[MET_VALUE] = false;
+	}
+	nulls[MET_EMIT_DATE] = noemit;
+	if (!noemit)
+	{
+		values[MET_EMIT_DATE] = TimestampTzGetDatum(emit);
+		NoteEvent(w, emit);
+	}
+	w->sink->metric(w->sink, values, nulls);
+	return true;
+}
+
+/* Remembers a sessionId; false when the conversation already has it. */
+static bool
+NewSessionId(Walk *w, const char *id)
+{
+	for (int i = 0; i < w->nsession_ids; i++)
+		if (strcmp(w->session_ids[i], id) == 0)
+			return false;
+	if (w->nsession_ids == w->session_ids_capacity)
+	{
+		w->session_ids_capacity = Max(8, w->session_ids_capacity * 2);
+		w->session_ids = w->session_ids == NULL ?
+			palloc(sizeof(char *) * w->session_ids_capacity) :
+			repalloc(w->session_ids, sizeof(char *) * w->session_ids_capacity);
+	}
+	w->session_ids[w->nsession_ids++] = id;
+	return true;
+}
+
+static bool
+WalkSession(Walk *w, json_object *sess, int index)
+{
+	json_object *segments = NULL,
+			   *metrics = NULL;
+	const char *session_id = NULL;
+	int			session_id_len;
+	Datum		sid = (Datum) 0;
+	Datum	   *values = w->seg;
+	bool	   *nulls = w->segnull;
+
+	w->err->session = index;
+	w->err->segment = w->err->metric = -1;
+	if (!json_object_is_type(sess, json_type_object))
+		return Fail(w, NULL, "A session must be an object, found %s.", TypeName(sess));
+	nulls[SEG_MEDIA_TYPE] = nulls[SEG_DIRECTION] = nulls[SEG_ANI] = true;
+	nulls[SEG_DNIS] = nulls[SEG_PEER_ID] = true;
+
+	foreach_member(sess, entry)
+	{
+		const char *key = (const char *) lh_entry_k(entry);
+		json_object *v = (json_object *) lh_entry_v(entry);
+		bool		ok = true;
+
+		switch (key[0])
+		{
+			case 's':
+				if (strcmp(key, "sessionId") == 0)
+					ok = GetString(w, v, key, &session_id, &session_id_len);
+				else if (strcmp(key, "segments") == 0)
+					ok = ArrayField(w, segments = v, key);
+				break;
+			case 'm':
+				if (strcmp(key, "mediaType") == 0)
+					ok = TextField(w, v, key, &values[SEG_MEDIA_TYPE], &nulls[SEG_MEDIA_TYPE]);
+				else if (strcmp(key, "metrics") == 0)
+					ok = ArrayField(w, metrics = v, key);
+				break;
+			case 'd':
+				if (strcmp(key, "direction") == 0)
+					ok = TextField(w, v, key, &values[SEG_DIRECTION], &nulls[SEG_DIRECTION]);
+				else if (strcmp(key, "dnis") == 0)
+					ok = TextField(w, v, key, &values[SEG_DNIS], &nulls[SEG_DNIS]);
+				break;
+			case 'a':
+				if (strcmp(key, "ani") == 0)
+					ok = TextField(w, v, key, &values[SEG_ANI], &nulls[SEG_ANI]);
+				break;
+			case 'p':
+				if (strcmp(key, "peerId") == 0)
+					ok = TextField(w, v, key, &values[SEG_PEER_ID], &nulls[SEG_PEER_ID]);
+				break;
+		}
+		if (!ok)
+			return false;
+	}
+	if (session_id != NULL)
+	{
+		if (!NewSessionId(w, session_id))
+			return Fail(w, "sessionId", "The sessionId %s appears twice in this conversation.",
+						Quoted(session_id, session_id_len));
+		sid = walk_make_text(w->opts, session_id, session_id_len);
+	}
+	values[SEG_SESSION_ID] = w->met[MET_SESSION_ID] = sid;
+	nulls[SEG_SESSION_ID] = w->metnull[MET_SESSION_ID] = (session_id == NULL);
+
+	if (segments != NULL && w->sink->segment != NULL)
+	{
+		size_t		n = json_object_array_length(segments);
+
+		if (n > 0 && session_id == NULL)
+			return Fail(w, "sessionId", "A session with segments must have a sessionId.");
+		for (size_t i = 0; i < n; i++)
+			if (!WalkSegment(w, json_object_array_get_idx(segments, i), (int) i))
+				return false;
+		w->err->segment = -1;
+	}
+	if (metrics != NULL && w->sink->metric != NULL)
+	{
+		size_t		n = json_object_array_length(metrics);
+
+		for (size_t i = 0; i < n; i++)
+			if (!WalkMetric(w, json_object_array_get_idx(metrics, i), (int) i))
+				return false;
+		w->err->metric = -1;
+	}
+	return true;
+}
+
+/* The client id: the first named attribute present with a non-empty string value. */
+static bool
+ClientId(Walk *w, json_object *attributes)
+{
+	w->segnull[SEG_CLIENT_ID] = true;
+	if (attributes == NULL)
+		return true;
+	for (int i = 0; i < w->opts->nattributes; i++)
+	{
+		json_object *v;
+		const char *s;
+		int			len;
+
+		if (!json_object_object_get_ex(attributes, w->opts->attributes[i], &v))
+			continue;
+		if (!GetString(w, v, "attributes", &s, &len))
+		{
+			w->err->subkey = w->opts->attributes[i];
+			return false;
+		}
+		if (s != NULL && len > 0)
+		{
+			w->seg[SEG_CLIENT_ID] = walk_make_text(w->opts, s, len);
+			w->segnull[SEG_CLIENT_ID] = false;
+			return true;
+		}
+	}
+	return true;
+}
+
+static bool
+WalkParticipant(Walk *w, json_object *part, int index)
+{
+	json_object *sessions = NULL,
+			   *attributes = NULL;
+	Datum	   *values = w->seg;
+	bool	   *nulls = w->segnull;
+
+	w->err->participant = index;
+	w->err->session = -1;
+	if (!json_object_is_type(part, json_type_object))
+		return Fail(w, NULL, "A participant must be an object, found %s.", TypeName(part));
+	nulls[SEG_PARTICIPANT_ID] = nulls[SEG_PURPOSE] = nulls[SEG_USER_ID] = true;
+
+	foreach_member(part, entry)
+	{
+		const char *key = (const char *) lh_entry_k(entry);
+		json_object *v = (json_object *) lh_entry_v(entry);
+		bool		ok = true;
+
+		switch (key[0])
+		{
+			case 'p':
+				if (strcmp(key, "participantId") == 0)
+					ok = TextField(w, v, key, &values[SEG_PARTICIPANT_ID], &nulls[SEG_PARTICIPANT_ID]);
+				else if (strcmp(key, "purpose") == 0)
+					ok = TextField(w, v, key, &values[SEG_PURPOSE], &nulls[SEG_PURPOSE]);
+				break;
+			case 'u':
+				if (strcmp(key, "userId") == 0)
+					ok = TextField(w, v, key, &values[SEG_USER_ID], &nulls[SEG_USER_ID]);
+				break;
+			case 'a':
+				if (strcmp(key, "attributes") == 0)
+				{
+					attributes = v;
+					if (v != NULL && !json_object_is_type(v, json_type_object))
+						ok = Fail(w, key, "Expected an object, found %s.", TypeName(v));
+				}
+				break;
+			case 's':
+				if (strcmp(key, "sessions") == 0)
+					ok = ArrayField(w, sessions = v, key);
+				break;
+		}
+		if (!ok)
+			return false;
+	}
+	if (w->sink->segment != NULL && !ClientId(w, attributes))
+		return false;
+	w->met[MET_PARTICIPANT_ID] = values[SEG_PARTICIPANT_ID];
+	w->metnull[MET_PARTICIPANT_ID] = nulls[SEG_PARTICIPANT_ID];
+	w->met[MET_PURPOSE] = values[SEG_PURPOSE];
+	w->metnull[MET_PURPOSE] = nulls[SEG_PURPOSE];
+	w->met[MET_USER_ID] = values[SEG_USER_ID];
+	w->metnull[MET_USER_ID] = nulls[SEG_USER_ID];
+
+	if (sessions != NULL)
+	{
+		size_t		n = json_object_array_length(sessions);
+
+		for (size_t i = 0; i < n; i++)
+			if (!WalkSession(w, json_object_array_get_idx(sessions, i), (int) i))
+				return false;
+		w->err->session = -1;
+	}
+	return true;
+}
+
+/* Checks divisionIds: an array of strings (or null). */
+static bool
+CheckDivisionIds(Walk *w, json_object *v)
+{
+	size_t		n;
+
+	if (v == NULL)
+		return true;
+	if (!json_object_is_type(v, json_type_array))
+		return Fail(w, "divisionIds", "Expected an array, found %s.", TypeName(v));
+	n = json_object_array_length(v);
+	for (size_t i = 0; i < n; i++)
+	{
+		json_object *e = json_object_array_get_idx(v, i);
+		const char *s;
+		int			len;
+
+		w->err->key_index = (int) i;
+		if (e == NULL)
+			return Fail(w, "divisionIds", "Expected a string, found null.");
+		if (!GetString(w, e, "divisionIds", &s, &len))
+			return false;
+	}
+	w->err->key_index = -1;
+	return true;
+}
+
+/*
+ * Walks one conversation. Rows go to the sink as they are found; on false, *err says where and
+ * why, and the rows already given belong to a bad conversation (the caller drops them).
+ */
+bool
+walk_conversation(json_object *conv, const WalkOptions *opts, RowSink *sink,
+				  ConvSummary *summary, WalkError *err)
+{
+	Walk		w;
+	json_object *participants = NULL,
+			   *start_v = NULL,
+			   *end_v = NULL;
+	ConvSummary *sum = summary;
+
+	memset(&w, 0, sizeof(w));
+	memset(summary, 0, sizeof(ConvSummary));
+	memset(err, 0, sizeof(WalkError));
+	err->participant = err->session = err->segment = err->metric = err->key_index = -1;
+	w.opts = opts;
+	w.sink = sink;
+	w.summary = summary;
+	w.err = err;
+
+	if (!json_object_is_type(conv, json_type_object))
+		return Fail(&w, NULL, "A conversation must be an object, found %s.", TypeName(conv));
+
+	foreach_member(conv, entry)
+	{
+		const char *key = (const char *) lh_entry_k(entry);
+		json_object *v = (json_object *) lh_entry_v(entry);
+		bool		ok = true;
+		bool		isnull;
+
+		switch (key[0])
+		{
+			case 'c':
+				if (strcmp(key, "conversationId") == 0)
+				{
+					const char *s;
+					int			len;
+
+					ok = GetString(&w, v, key, &s, &len);
+					if (ok && (s == NULL || len == 0))
+						ok = Fail(&w, key, "The conversationId must be a non-empty string.");
+					if (ok)
+					{
+						sum->conversation_id = s;
+						sum->conversation_id_len = len;
+					}
+				}
+				else if (strcmp(key, "conversationStart") == 0)
+				{
+					ok = DateField(&w, start_v = v, key, &sum->start, &isnull);
+					sum->has_start = ok && !isnull;
+				}
+				else if (strcmp(key, "conversationEnd") == 0)
+				{
+					ok = DateField(&w, end_v = v, key, &sum->end, &isnull);
+					sum->has_end = ok && !isnull;
+				}
+				break;
+			case 'o':
+				if (strcmp(key, "originatingDirection") == 0)
+				{
+					const char *s;
+					int			len;
+
+					ok = GetString(&w, v, key, &s, &len);
+					sum->originating_direction = v;
+				}
+				break;
+			case 'd':
+				if (strcmp(key, "divisionIds") == 0)
+				{
+					ok = CheckDivisionIds(&w, v);
+					sum->division_ids = v;
+				}
+				break;
+			case 'p':
+				if (strcmp(key, "participants") == 0)
+					ok = ArrayField(&w, participants = v, key);
+				break;
+		}
+		if (!ok)
+			return false;
+	}
+	if (sum->conversation_id == NULL)
+		return Fail(&w, "conversationId", "A conversation must have a conversationId.");
+	if (sum->has_start && sum->has_end &&
+		!CheckOrder(&w, "conversationEnd", sum->start, sum->end, start_v, end_v, "conversationStart"))
+		return false;
+	if (sum->has_start)
+		NoteEvent(&w, sum->start);
+	if (sum->has_end)
+		NoteEvent(&w, sum->end);
+
+	w.seg[SEG_CONVERSATION_ID] = w.met[MET_CONVERSATION_ID] =
+		walk_make_text(opts, sum->conversation_id, sum->conversation_id_len);
+	w.segnull[SEG_CONVERSATION_ID] = w.metnull[MET_CONVERSATION_ID] = false;
+	w.seg[SEG_CONVERSATION_START] = TimestampTzGetDatum(sum->start);
+	w.segnull[SEG_CONVERSATION_START] = !sum->has_start;
+	w.seg[SEG_CONVERSATION_END] = TimestampTzGetDatum(sum->end);
+	w.segnull[SEG_CONVERSATION_END] = !sum->has_end;
+
+	if (participants != NULL)
+	{
+		size_t		n = json_object_array_length(participants);
+
+		for (size_t i = 0; i < n; i++)
+			if (!WalkParticipant(&w, json_object_array_get_idx(participants, i), (int) i))
+				return false;
+	}
+	return true;
+}
+
+/* Appends the path of err below its conversation, e.g. ".participants[1].sessions[0].segmentStart". */
+void
+walk_error_path(StringInfo buf, const WalkError *err)
+{
+	if (err->participant >= 0)
+		appendStringInfo(buf, ".participants[%d]", err->participant);
+	if (err->session >= 0)
+		appendStringInfo(buf, ".sessions[%d]", err->session);
+	if (err->segment >= 0)
+		appendStringInfo(buf, ".segments[%d]", err->segment);
+	if (err->metric >= 0)
+		appendStringInfo(buf, ".metrics[%d]", err->metric);
+	if (err->key != NULL)
+		appendStringInfo(buf, ".%s", err->key);
+	if (err->key_index >= 0)
+		appendStringInfo(buf, "[%d]", err->key_index);
+	if (err->subkey != NULL)
+		appendStringInfo(buf, ".\"%s\"", err->subkey);
+}
