@@ -27,6 +27,16 @@ us_interval(int64 us)
 	return IntervalPGetDatum(iv);
 }
 
+/* Fills *iv as a pure microsecond interval and returns it as a Datum. */
+static inline Datum
+set_interval(Interval *iv, int64 us)
+{
+	iv->time = us;
+	iv->day = 0;
+	iv->month = 0;
+	return IntervalPGetDatum(iv);
+}
+
 #define INTERACTIONS_COLS 15
 
 /* interactions(stitch): one row per island in time order. */
@@ -40,6 +50,7 @@ gcstitch_interactions(PG_FUNCTION_ARGS)
 	StitchMeasures m;
 	int32		no = 0;
 	MemoryContext oldcxt;
+	Interval	iv[10];
 
 	/*
 	 * Materialize mode, but with the result descriptor built once per query
@@ -73,25 +84,26 @@ gcstitch_interactions(PG_FUNCTION_ARGS)
 		Datum		values[INTERACTIONS_COLS];
 		bool		nulls[INTERACTIONS_COLS] = {0};
 
+		/* the tuple copies the intervals: one local array serves every row */
 		values[0] = Int32GetDatum(++no);
 		values[1] = TimestampTzGetDatum(m.started_at);
 		values[2] = TimestampTzGetDatum(m.ended_at);
 		values[3] = Int32GetDatum(m.fragments);
-		values[4] = us_interval(m.len[SC_ALERT]);
-		values[5] = us_interval(m.len[SC_INTERACT]);
-		values[6] = us_interval(m.len[SC_HOLD]);
-		values[7] = us_interval(m.len[SC_WRAPUP]);
-		values[8] = us_interval(m.len[SC_DIALING]);
-		values[9] = us_interval(m.len[SC_CONTACTING]);
-		values[10] = us_interval(m.len[SC_OTHER]);
-		values[11] = us_interval(m.handle);
-		values[12] = us_interval(m.gap);
+		values[4] = set_interval(&iv[0], m.len[SC_ALERT]);
+		values[5] = set_interval(&iv[1], m.len[SC_INTERACT]);
+		values[6] = set_interval(&iv[2], m.len[SC_HOLD]);
+		values[7] = set_interval(&iv[3], m.len[SC_WRAPUP]);
+		values[8] = set_interval(&iv[4], m.len[SC_DIALING]);
+		values[9] = set_interval(&iv[5], m.len[SC_CONTACTING]);
+		values[10] = set_interval(&iv[6], m.len[SC_OTHER]);
+		values[11] = set_interval(&iv[7], m.handle);
+		values[12] = set_interval(&iv[8], m.gap);
 		if (m.answered)
 			values[13] = TimestampTzGetDatum(m.answered_at);
 		else
 			nulls[13] = true;
 		if (m.has_soa)
-			values[14] = us_interval(m.speed_of_answer);
+			values[14] = set_interval(&iv[9], m.speed_of_answer);
 		else
 			nulls[14] = true;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);

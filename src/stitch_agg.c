@@ -36,13 +36,15 @@ typedef struct ItemChunk
 
 typedef struct StitchState
 {
+	/* the first 64 bytes are all the transition function touches per row */
 	int64		tolerance;		/* microseconds, valid when has_tol */
-	bool		has_tol;
 	Interval	tol_arg;		/* last tolerance argument seen, for a fast check */
-	int64		n;				/* items in all chunks */
-	int32		next_bytes;		/* size of the next chunk to allocate */
+	StitchItem *wpos;			/* next free item of the tail chunk */
+	StitchItem *wend;			/* end of the tail chunk */
 	ItemChunk  *head;
-	ItemChunk  *tail;
+	ItemChunk  *tail;			/* its n is only updated by state_sync() */
+	int32		next_bytes;		/* size of the next chunk to allocate */
+	bool		has_tol;
 } StitchState;
 
 #define STATE_BLOCK_BYTES 256
@@ -74,8 +76,28 @@ too_many_rows(void)
 			 errdetail("A group can hold at most " INT64_FORMAT " segments.", STATE_MAX_ITEMS)));
 }
 
+/* Brings the tail chunk's count up to date. */
+static inline void
+state_sync(StitchState *st)
+{
+	st->tail->n = (int32) (st->wpos - st->tail->items);
+}
+
+/* Number of items in all chunks. */
+static int64
+state_count(StitchState *st)
+{
+	const ItemChunk *c;
+	int64		n = 0;
+
+	state_sync(st);
+	for (c = st->head; c != NULL; c = c->next)
+		n += c->n;
+	return n;
+}
+
 /* Appends an empty chunk of at least min_cap items (and at least the next growth size). */
-static ItemChunk *
+static void
 chunk_add(StitchState *st, MemoryContext ctx, int64 min_cap)
 {
 	Size		bytes = st->next_bytes;
@@ -87,11 +109,13 @@ chunk_add(StitchState *st, MemoryContext ctx, int64 min_cap)
 	c->next = NULL;
 	c->n = 0;
 	c->cap = (int32) ((bytes - CHUNK_HDRSZ) / sizeof(StitchItem));
+	state_sync(st);
 	st->tail->next = c;
 	st->tail = c;
+	st->wpos = c->items;
+	st->wend = c->items + c->cap;
 	if (st->next_bytes < CHUNK_MAX_BYTES)
 		st->next_bytes *= 2;
-	return c;
 }
 
 /* A new empty state in ctx, with room for cap items. */
@@ -107,6 +131,8 @@ state_create(MemoryContext ctx, int64 cap)
 	st->head->n = 0;
 	st->head->cap = STATE_FIRST_CAP;
 	st->tail = st->head;
+	st->wpos = st->head->items;
+	st->wend = st->head->items + STATE_FIRST_CAP;
 	st->next_bytes = 2 * STATE_BLOCK_BYTES;
 	if (cap > STATE_FIRST_CAP)
 		chunk_add(st, ctx, cap - STATE_FIRST_CAP);
@@ -117,34 +143,34 @@ state_create(MemoryContext ctx, int64 cap)
 static void
 state_append(StitchState *st, MemoryContext ctx, const StitchItem *src, int64 k)
 {
-	if (st->n + k > STATE_MAX_ITEMS)
+	if (state_count(st) + k > STATE_MAX_ITEMS)
 		too_many_rows();
 	while (k > 0)
 	{
-		ItemChunk  *c = st->tail;
-		int64		room = c->cap - c->n;
+		int64		room = st->wend - st->wpos;
 		int64		m;
 
 		if (room == 0)
 		{
-			c = chunk_add(st, ctx, k);
-			room = c->cap;
+			chunk_add(st, ctx, k);
+			room = st->wend - st->wpos;
 		}
 		m = Min(room, k);
-		memcpy(c->items + c->n, src, sizeof(StitchItem) * m);
-		c->n += (int32) m;
-		st->n += m;
+		memcpy(st->wpos, src, sizeof(StitchItem) * m);
+		st->wpos += m;
 		src += m;
 		k -= m;
 	}
+	state_sync(st);
 }
 
-/* Copies all items of st to dst (room for st->n items). */
+/* Copies all items of st to dst (room for state_count(st) items). */
 static void
-state_copy_items(const StitchState *st, StitchItem *dst)
+state_copy_items(StitchState *st, StitchItem *dst)
 {
 	const ItemChunk *c;
 
+	state_sync(st);
 	for (c = st->head; c != NULL; c = c->next)
 	{
 		if (c->n > 0)
@@ -269,7 +295,6 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 				e;
 	int			cls = SC_OTHER;
 	uint64		sid = 0;
-	ItemChunk  *chunk;
 	StitchItem *it;
 
 	if (PG_ARGISNULL(5))
@@ -306,15 +331,13 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 		sid = stitch_session_hash(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	}
 
-	chunk = st->tail;
-	if (chunk->n >= chunk->cap)
+	if (st->wpos >= st->wend)
 	{
-		if (st->n >= STATE_MAX_ITEMS)
+		if (state_count(st) >= STATE_MAX_ITEMS)
 			too_many_rows();
-		chunk = chunk_add(st, ctx, 1);
+		chunk_add(st, ctx, 1);
 	}
-	it = &chunk->items[chunk->n++];
-	st->n++;
+	it = st->wpos++;
 	it->s = s;
 	it->e = e;
 	it->tag = STITCH_TAG(cls, sid);
@@ -343,7 +366,7 @@ gcstitch_rollup_transfn(PG_FUNCTION_ARGS)
 	if (st == NULL)
 		st = state_create(ctx, 0);
 	state_set_tolerance(st, v->tolerance, true);
-	if (st->n + cnt > STATE_MAX_ITEMS)
+	if (state_count(st) + cnt > STATE_MAX_ITEMS)
 		too_many_rows();
 	tmp = palloc(sizeof(StitchItem) * cnt);
 	cnt = stitch_expand(v, tmp);
@@ -369,7 +392,7 @@ gcstitch_stitch_combinefn(PG_FUNCTION_ARGS)
 	}
 	if (a == NULL)
 	{
-		a = state_create(ctx, b->n);
+		a = state_create(ctx, state_count(b));
 		a->tolerance = b->tolerance;
 		a->has_tol = b->has_tol;
 		a->tol_arg = b->tol_arg;
@@ -382,6 +405,7 @@ gcstitch_stitch_combinefn(PG_FUNCTION_ARGS)
 	{
 		const ItemChunk *c;
 
+		state_sync(b);
 		for (c = b->head; c != NULL; c = c->next)
 			state_append(a, ctx, c->items, c->n);
 	}
@@ -397,9 +421,10 @@ gcstitch_stitch_serialfn(PG_FUNCTION_ARGS)
 	StitchStateSer hdr;
 	Size		sz;
 	bytea	   *out;
+	int64		n = state_count(st);
 
 	sz = add_size(VARHDRSZ + sizeof(StitchStateSer),
-				  mul_size((Size) st->n, sizeof(StitchItem)));
+				  mul_size((Size) n, sizeof(StitchItem)));
 	if (sz > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -409,7 +434,7 @@ gcstitch_stitch_serialfn(PG_FUNCTION_ARGS)
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.version = STATE_SER_VERSION;
 	hdr.has_tol = st->has_tol ? 1 : 0;
-	hdr.n = (int32) st->n;
+	hdr.n = (int32) n;
 	hdr.tolerance = st->has_tol ? st->tolerance : 0;
 	memcpy(VARDATA(out), &hdr, sizeof(hdr));
 	state_copy_items(st, (StitchItem *) (VARDATA(out) + sizeof(hdr)));
@@ -480,12 +505,14 @@ gcstitch_stitch_finalfn(PG_FUNCTION_ARGS)
 {
 	StitchState *st;
 	Stitch	   *v;
+	int64		n;
 
 	agg_context(fcinfo, "gcstitch_stitch_finalfn");
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (StitchState *) PG_GETARG_POINTER(0);
-	if (st->n == 0)
+	n = state_count(st);
+	if (n == 0)
 		PG_RETURN_NULL();
 	if (st->head->next == NULL)
 	{
@@ -494,10 +521,10 @@ gcstitch_stitch_finalfn(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		StitchItem *all = palloc(sizeof(StitchItem) * st->n);
+		StitchItem *all = palloc(sizeof(StitchItem) * n);
 
 		state_copy_items(st, all);
-		v = stitch_build(all, (int32) st->n, st->tolerance);
+		v = stitch_build(all, (int32) n, st->tolerance);
 		pfree(all);
 	}
 	PG_RETURN_STITCH_P(v);

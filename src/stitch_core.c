@@ -297,10 +297,17 @@ stitch_build(StitchItem *items, int32 n, int64 tolerance)
 	Assert(n >= 1);
 	stitch_sort_items(items, n);
 
-	isl = palloc(sizeof(StitchIsland) * n);
-	ivs = palloc(sizeof(StitchInterval) * n);
-	sess = palloc(sizeof(uint64) * n);
-	tmp = palloc(sizeof(StitchItem) * n);
+	/* one scratch allocation: n of each (all 8-byte multiples, so aligned) */
+	{
+		char	   *scratch = MemoryContextAllocHuge(CurrentMemoryContext,
+													 (sizeof(StitchIsland) + sizeof(StitchInterval) +
+													  sizeof(uint64) + sizeof(StitchItem)) * (Size) n);
+
+		isl = (StitchIsland *) scratch;
+		ivs = (StitchInterval *) (scratch + sizeof(StitchIsland) * (Size) n);
+		sess = (uint64 *) ((char *) ivs + sizeof(StitchInterval) * (Size) n);
+		tmp = (StitchItem *) ((char *) sess + sizeof(uint64) * (Size) n);
+	}
 
 	maxend = items[0].e;
 	for (i = 1; i <= n; i++)
@@ -344,9 +351,6 @@ stitch_build(StitchItem *items, int32 n, int64 tolerance)
 		memcpy(STITCH_SESSIONS(v), sess, sizeof(uint64) * nsess);
 
 	pfree(isl);
-	pfree(ivs);
-	pfree(sess);
-	pfree(tmp);
 	return v;
 }
 
