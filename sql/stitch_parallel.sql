@@ -146,7 +146,7 @@ SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
 SET enable_sort = off;
 SELECT par_plan('CREATE TABLE par_big_par AS SELECT k, i.* FROM (SELECT k, gcstitch.stitch(s, e, typ, sess,
-                 interval ''2 seconds'') AS st FROM par_big GROUP BY k) a, gcstitch.interactions(a.st) i', 4);
+                 interval ''2 seconds'') AS st FROM par_big GROUP BY k) a, gcstitch.interactions(a.st) i');
 RESET enable_sort;
 RESET parallel_leader_participation;
 SELECT (SELECT count(*) FROM par_big_serial) > 10000 AS many_islands,
