@@ -275,13 +275,13 @@ null_tolerance(void)
 #define STITCH_PREFETCH_W(p) ((void) 0)
 #endif
 
-/* PG_GETARG_TEXT_PP without a function call for the usual plain or short value. */
+/* PG_GETARG_TEXT_PP (same test as pg_detoast_datum_packed) without its call for inline values. */
 static inline text *
 text_arg_pp(Datum d)
 {
 	struct varlena *p = (struct varlena *) DatumGetPointer(d);
 
-	if (VARATT_IS_EXTENDED(p) && !VARATT_IS_SHORT(p))
+	if (VARATT_IS_COMPRESSED(p) || VARATT_IS_EXTERNAL(p))
 		return (text *) pg_detoast_datum_packed(p);
 	return (text *) p;
 }
