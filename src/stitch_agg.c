@@ -269,6 +269,23 @@ null_tolerance(void)
 			 errmsg("tolerance must not be null")));
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+#define STITCH_PREFETCH_W(p) __builtin_prefetch((p), 1)
+#else
+#define STITCH_PREFETCH_W(p) ((void) 0)
+#endif
+
+/* PG_GETARG_TEXT_PP (same test as pg_detoast_datum_packed) without its call for inline values. */
+static inline text *
+text_arg_pp(Datum d)
+{
+	struct varlena *p = (struct varlena *) DatumGetPointer(d);
+
+	if (VARATT_IS_COMPRESSED(p) || VARATT_IS_EXTERNAL(p))
+		return (text *) pg_detoast_datum_packed(p);
+	return (text *) p;
+}
+
 static MemoryContext
 agg_context(FunctionCallInfo fcinfo, const char *what)
 {
@@ -288,7 +305,6 @@ PG_FUNCTION_INFO_V1(gcstitch_stitch_transfn);
 Datum
 gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = agg_context(fcinfo, "gcstitch_stitch_transfn");
 	StitchState *st;
 	Interval   *tol;
 	int64		s,
@@ -297,15 +313,24 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 	uint64		sid = 0;
 	StitchItem *it;
 
-	if (PG_ARGISNULL(5))
-		null_tolerance();
-	tol = PG_GETARG_INTERVAL_P(5);
-
+	/*
+	 * The aggregate context is only looked up when memory is needed (a new
+	 * state, a new chunk): a state argument exists only inside an aggregate.
+	 */
 	if (PG_ARGISNULL(0))
-		st = state_create(ctx, 0);
+		st = state_create(agg_context(fcinfo, "gcstitch_stitch_transfn"), 0);
 	else
 		st = (StitchState *) PG_GETARG_POINTER(0);
 
+	/*
+	 * The row goes to a random group's chunk, usually not in cache: start
+	 * fetching it now, the checks and hashes below overlap the miss.
+	 */
+	STITCH_PREFETCH_W(st->wpos);
+
+	if (PG_ARGISNULL(5))
+		null_tolerance();
+	tol = PG_GETARG_INTERVAL_P(5);
 	if (!st->has_tol || memcmp(&st->tol_arg, tol, sizeof(Interval)) != 0)
 	{
 		state_set_tolerance(st, stitch_tolerance_arg(tol), false);
@@ -320,13 +345,13 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 
 	if (!PG_ARGISNULL(3))
 	{
-		text	   *t = PG_GETARG_TEXT_PP(3);
+		text	   *t = text_arg_pp(PG_GETARG_DATUM(3));
 
 		cls = stitch_class_of(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	}
 	if (!PG_ARGISNULL(4))
 	{
-		text	   *t = PG_GETARG_TEXT_PP(4);
+		text	   *t = text_arg_pp(PG_GETARG_DATUM(4));
 
 		sid = stitch_session_hash(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	}
@@ -335,7 +360,7 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 	{
 		if (state_count(st) >= STATE_MAX_ITEMS)
 			too_many_rows();
-		chunk_add(st, ctx, 1);
+		chunk_add(st, agg_context(fcinfo, "gcstitch_stitch_transfn"), 1);
 	}
 	it = st->wpos++;
 	it->s = s;

@@ -100,10 +100,22 @@ stitch_session_hash(const char *p, size_t len)
 	if (left > 0)
 	{
 		uint64		w = 0;
-		size_t		i;
 
-		for (i = 0; i < left; i++)
-			w |= (uint64) b[i] << (8 * i);
+#ifndef WORDS_BIGENDIAN
+		if (len >= 8)
+		{
+			/* the last 8 bytes, shifted: the same zero-padded word, one load */
+			memcpy(&w, b + left - 8, 8);
+			w >>= 8 * (8 - left);
+		}
+		else
+#endif
+		{
+			size_t		i;
+
+			for (i = 0; i < left; i++)
+				w |= (uint64) b[i] << (8 * i);
+		}
 		h = fmix64(h ^ w);
 	}
 	h = fmix64(h ^ (uint64) len);
