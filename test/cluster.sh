@@ -27,13 +27,13 @@ ensure_packages() {
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
-	echo "installing missing packages: ${missing[*]}"
+	echo "missing packages: ${missing[*]}"
 	if [ "$(id -u)" -eq 0 ]; then
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 	elif sudo -n true 2>/dev/null; then
 		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 	else
-		echo "missing packages; run this, then run the test command again:" >&2
+		echo "cannot install them without root; run this, then run the test command again:" >&2
 		echo "  sudo apt-get install ${missing[*]}" >&2
 		return 1
 	fi
