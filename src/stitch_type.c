@@ -83,6 +83,28 @@ parse_digits(const char **pp, int n, int *out)
 	return true;
 }
 
+/* Parses ".<1 to 6 digits>" at *pp into microseconds; false when the digit count is wrong. */
+static bool
+parse_fraction(const char **pp, int64 *frac)
+{
+	const char *p = *pp + 1;
+	int			k = 0;
+
+	*frac = 0;
+	while (*p >= '0' && *p <= '9' && k < 7)
+	{
+		*frac = *frac * 10 + (*p - '0');
+		p++;
+		k++;
+	}
+	if (k < 1 || k > 6)
+		return false;
+	for (; k < 6; k++)
+		*frac *= 10;
+	*pp = p;
+	return true;
+}
+
 /* Parses a timestamp of the text format; NULL on success, else a detail. */
 static const char *
 parse_ts(const char **pp, int64 *out)
@@ -121,22 +143,8 @@ parse_ts(const char **pp, int64 *out)
 		!parse_digits(&p, 2, &mi) || *p++ != ':' ||
 		!parse_digits(&p, 2, &ss))
 		return "A timestamp must look like 2024-11-04T08:42:19.734Z.";
-	if (*p == '.')
-	{
-		int			k = 0;
-
-		p++;
-		while (*p >= '0' && *p <= '9' && k < 7)
-		{
-			frac = frac * 10 + (*p - '0');
-			p++;
-			k++;
-		}
-		if (k < 1 || k > 6)
-			return "A timestamp's fraction must have 1 to 6 digits.";
-		for (; k < 6; k++)
-			frac *= 10;
-	}
+	if (*p == '.' && !parse_fraction(&p, &frac))
+		return "A timestamp's fraction must have 1 to 6 digits.";
 	if (*p++ != 'Z')
 		return "A timestamp must end with Z (UTC).";
 	if (year < -4713 || year > 294276 || mon < 1 || mon > 12 || day < 1 ||
@@ -232,22 +240,8 @@ parse_seconds(const char **pp, int64 *out)
 	}
 	if (nd == 0)
 		return "The tolerance must be a number of seconds, e.g. tolerance=30s.";
-	if (*p == '.')
-	{
-		int			k = 0;
-
-		p++;
-		while (*p >= '0' && *p <= '9' && k < 7)
-		{
-			frac = frac * 10 + (*p - '0');
-			p++;
-			k++;
-		}
-		if (k < 1 || k > 6)
-			return "The tolerance's fraction must have 1 to 6 digits.";
-		for (; k < 6; k++)
-			frac *= 10;
-	}
+	if (*p == '.' && !parse_fraction(&p, &frac))
+		return "The tolerance's fraction must have 1 to 6 digits.";
 	if (*p++ != 's')
 		return "The tolerance must end with s (seconds).";
 	if (secs > (PG_INT64_MAX - frac) / USECS_PER_SEC)
