@@ -177,28 +177,12 @@ stitch_class_from_name(const char *p, size_t len)
 	return -1;
 }
 
-int64
-stitch_add_checked(int64 a, int64 b)
+void
+stitch_interval_overflow(void)
 {
-	int64		r;
-
-	if (pg_add_s64_overflow(a, b, &r))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("interval out of range")));
-	return r;
-}
-
-int64
-stitch_sub_checked(int64 a, int64 b)
-{
-	int64		r;
-
-	if (pg_sub_s64_overflow(a, b, &r))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("interval out of range")));
-	return r;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("interval out of range")));
 }
 
 /*
