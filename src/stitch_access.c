@@ -55,7 +55,7 @@ gcstitch_interactions(PG_FUNCTION_ARGS)
 	/*
 	 * Materialize mode, but with the result descriptor built once per query
 	 * (InitMaterializedSRF would rebuild it from the catalog on every call,
-	 * in the per-query context).  The executor frees the copy it is given.
+	 * in the per-query context).
 	 */
 	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
 		(rsinfo->allowedModes & SFRM_Materialize) == 0)
@@ -72,9 +72,13 @@ gcstitch_interactions(PG_FUNCTION_ARGS)
 		fcinfo->flinfo->fn_extra = CreateTupleDescCopy(td);
 		MemoryContextSwitchTo(oldcxt);
 	}
+	/*
+	 * setDesc stays NULL: the executor then reads the rows with the
+	 * descriptor it expects (the declared result type, the same as ours)
+	 * instead of checking and freeing a copy made on every call.
+	 */
 	oldcxt = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
 	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setDesc = CreateTupleDescCopy((TupleDesc) fcinfo->flinfo->fn_extra);
 	rsinfo->setResult = tuplestore_begin_heap(false, false, work_mem);
 	MemoryContextSwitchTo(oldcxt);
 
@@ -106,7 +110,8 @@ gcstitch_interactions(PG_FUNCTION_ARGS)
 			values[14] = set_interval(&iv[9], m.speed_of_answer);
 		else
 			nulls[14] = true;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		tuplestore_putvalues(rsinfo->setResult, (TupleDesc) fcinfo->flinfo->fn_extra,
+							 values, nulls);
 	}
 	return (Datum) 0;
 }

@@ -177,28 +177,12 @@ stitch_class_from_name(const char *p, size_t len)
 	return -1;
 }
 
-int64
-stitch_add_checked(int64 a, int64 b)
+void
+stitch_interval_overflow(void)
 {
-	int64		r;
-
-	if (pg_add_s64_overflow(a, b, &r))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("interval out of range")));
-	return r;
-}
-
-int64
-stitch_sub_checked(int64 a, int64 b)
-{
-	int64		r;
-
-	if (pg_sub_s64_overflow(a, b, &r))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("interval out of range")));
-	return r;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("interval out of range")));
 }
 
 /*
@@ -632,6 +616,8 @@ stitch_next_island(StitchCursor *cur, StitchMeasures *m)
 	const StitchInterval *ivs = STITCH_INTERVALS(v);
 	int32		head[STITCH_NCLASSES];
 	int32		stop[STITCH_NCLASSES];
+	int			act[STITCH_NCLASSES];
+	int			nact;
 	int32		p;
 	int			c;
 	bool		first = true;
@@ -673,19 +659,31 @@ stitch_next_island(StitchCursor *cur, StitchMeasures *m)
 	m->speed_of_answer = m->has_soa ?
 		stitch_sub_checked(m->answered_at, ivs[head[SC_ALERT]].s) : 0;
 
-	/* union of all classes: merge the sorted class lists by start */
-	for (;;)
+	/*
+	 * union of all classes: merge the sorted class lists by start, looking
+	 * only at the classes that still have intervals (usually a few)
+	 */
+	nact = 0;
+	for (c = 0; c < STITCH_NCLASSES; c++)
+		if (head[c] < stop[c])
+			act[nact++] = c;
+	while (nact > 0)
 	{
-		int			best = -1;
+		int			k = 0;
+		int			j;
 		const StitchInterval *iv;
 
-		for (c = 0; c < STITCH_NCLASSES; c++)
-			if (head[c] < stop[c] &&
-				(best < 0 || ivs[head[c]].s < ivs[head[best]].s))
-				best = c;
-		if (best < 0)
-			break;
-		iv = &ivs[head[best]++];
+		for (j = 1; j < nact; j++)
+			if (ivs[head[act[j]]].s < ivs[head[act[k]]].s)
+				k = j;
+		iv = &ivs[head[act[k]]++];
+		if (head[act[k]] == stop[act[k]])
+		{
+			/* keep the class order: ties go to the lower class as before */
+			for (j = k + 1; j < nact; j++)
+				act[j - 1] = act[j];
+			nact--;
+		}
 		if (first)
 		{
 			us = iv->s;
