@@ -226,24 +226,32 @@ ReaderRunStrict(Reader *reader, RowSink *sink)
 	MemoryContextSwitchTo(old);
 }
 
+/* Reads doc into the function's materialized result through sink, checking its column count. */
+static void
+ReadIntoResult(FunctionCallInfo fcinfo, StoreSink *sink, int natts, ArrayType *names)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Reader		reader;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (rsinfo->setDesc->natts != natts)
+		elog(ERROR, "function declared with %d columns, expected %d",
+			 rsinfo->setDesc->natts, natts);
+	sink->store = rsinfo->setResult;
+	sink->desc = rsinfo->setDesc;
+	ReaderStart(&reader, PG_GETARG_TEXT_PP(0), names);
+	ReaderRunStrict(&reader, &sink->base);
+	ReaderEnd(&reader);
+}
+
 /* segments_from_json(doc text, client_id_attributes text[]): one row per segment. */
 PG_FUNCTION_INFO_V1(gcstitch_segments_from_json);
 Datum
 gcstitch_segments_from_json(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	StoreSink	sink = {{StorePut, NULL}};
-	Reader		reader;
 
-	InitMaterializedSRF(fcinfo, 0);
-	if (rsinfo->setDesc->natts != SEG_NATTS)
-		elog(ERROR, "segments_from_json declared with %d columns, expected %d",
-			 rsinfo->setDesc->natts, SEG_NATTS);
-	sink.store = rsinfo->setResult;
-	sink.desc = rsinfo->setDesc;
-	ReaderStart(&reader, PG_GETARG_TEXT_PP(0), PG_GETARG_ARRAYTYPE_P(1));
-	ReaderRunStrict(&reader, &sink.base);
-	ReaderEnd(&reader);
+	ReadIntoResult(fcinfo, &sink, SEG_NATTS, PG_GETARG_ARRAYTYPE_P(1));
 	return (Datum) 0;
 }
 
@@ -252,19 +260,9 @@ PG_FUNCTION_INFO_V1(gcstitch_metrics_from_json);
 Datum
 gcstitch_metrics_from_json(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	StoreSink	sink = {{NULL, StorePut}};
-	Reader		reader;
 
-	InitMaterializedSRF(fcinfo, 0);
-	if (rsinfo->setDesc->natts != MET_NATTS)
-		elog(ERROR, "metrics_from_json declared with %d columns, expected %d",
-			 rsinfo->setDesc->natts, MET_NATTS);
-	sink.store = rsinfo->setResult;
-	sink.desc = rsinfo->setDesc;
-	ReaderStart(&reader, PG_GETARG_TEXT_PP(0), NULL);
-	ReaderRunStrict(&reader, &sink.base);
-	ReaderEnd(&reader);
+	ReadIntoResult(fcinfo, &sink, MET_NATTS, NULL);
 	return (Datum) 0;
 }
 

@@ -24,38 +24,31 @@ psql -X -q -v ON_ERROR_STOP=1 -v pages="$PAGES" -v seed=0.42 -f test/bench/impor
 psql -X -q -v ON_ERROR_STOP=1 -v runs="$RUNS" <<'SQL'
 SET timezone = 'UTC';
 \pset footer off
-CREATE VIEW bench_jsonb AS
+-- The two readers over a pages table: the jsonb chain a user would write, and segments_from_json.
+CREATE FUNCTION pg_temp.make_views(pages text, suffix text) RETURNS void LANGUAGE plpgsql AS $f$
+BEGIN
+    EXECUTE format($v$CREATE VIEW bench_jsonb%s AS
 SELECT c->>'conversationId' AS conversation_id, p->>'purpose' AS purpose, p->>'userId' AS user_id,
        nullif(p->'attributes'->>'X-Genesys-Client-Id', '') AS client_id, s->>'sessionId' AS session_id,
        g->>'segmentType' AS segment_type, (g->>'segmentStart')::timestamptz AS segment_start,
        (g->>'segmentEnd')::timestamptz AS segment_end, g->>'queueId' AS queue_id
-  FROM bench_page,
+  FROM %I,
        jsonb_array_elements(doc::jsonb->'conversations') c,
        jsonb_array_elements(c->'participants') p,
        jsonb_array_elements(p->'sessions') s,
-       jsonb_array_elements(s->'segments') g;
-CREATE VIEW bench_c AS
+       jsonb_array_elements(s->'segments') g$v$, suffix, pages);
+    EXECUTE format($v$CREATE VIEW bench_c%s AS
 SELECT conversation_id, purpose, user_id, client_id, session_id, segment_type, segment_start,
        segment_end, queue_id
-  FROM bench_page, gcstitch.segments_from_json(doc, '{X-Genesys-Client-Id}');
+  FROM %I, gcstitch.segments_from_json(doc, '{X-Genesys-Client-Id}')$v$, suffix, pages);
+END
+$f$;
+SELECT pg_temp.make_views('bench_page', '') \gset
 
 -- The same pages stored the default way (pglz-compressed): both readers pay the decompression.
 CREATE TABLE bench_page_pglz (page_no int PRIMARY KEY, doc text NOT NULL);
 INSERT INTO bench_page_pglz SELECT * FROM bench_page;
-CREATE VIEW bench_jsonb_pglz AS
-SELECT c->>'conversationId' AS conversation_id, p->>'purpose' AS purpose, p->>'userId' AS user_id,
-       nullif(p->'attributes'->>'X-Genesys-Client-Id', '') AS client_id, s->>'sessionId' AS session_id,
-       g->>'segmentType' AS segment_type, (g->>'segmentStart')::timestamptz AS segment_start,
-       (g->>'segmentEnd')::timestamptz AS segment_end, g->>'queueId' AS queue_id
-  FROM bench_page_pglz,
-       jsonb_array_elements(doc::jsonb->'conversations') c,
-       jsonb_array_elements(c->'participants') p,
-       jsonb_array_elements(p->'sessions') s,
-       jsonb_array_elements(s->'segments') g;
-CREATE VIEW bench_c_pglz AS
-SELECT conversation_id, purpose, user_id, client_id, session_id, segment_type, segment_start,
-       segment_end, queue_id
-  FROM bench_page_pglz, gcstitch.segments_from_json(doc, '{X-Genesys-Client-Id}');
+SELECT pg_temp.make_views('bench_page_pglz', '_pglz') \gset
 SELECT pg_size_pretty(pg_total_relation_size('bench_page')) AS uncompressed,
        pg_size_pretty(pg_total_relation_size('bench_page_pglz')) AS pglz;
 
