@@ -139,8 +139,8 @@ GetString(Walk *w, json_object *v, const char *key, const char **s, int *len)
 static bool
 TextField(Walk *w, json_object *v, const char *key, Datum *d, bool *isnull)
 {
-	const char *s;
-	int			len;
+	const char *s = NULL;
+	int			len = 0;
 
 	if (!GetString(w, v, key, &s, &len))
 		return false;
@@ -154,8 +154,8 @@ TextField(Walk *w, json_object *v, const char *key, Datum *d, bool *isnull)
 static bool
 DateField(Walk *w, json_object *v, const char *key, TimestampTz *ts, bool *isnull)
 {
-	const char *s;
-	int			len;
+	const char *s = NULL;
+	int			len = 0;
 
 	if (!GetString(w, v, key, &s, &len))
 		return false;

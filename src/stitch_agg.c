@@ -45,6 +45,7 @@ typedef struct StitchState
 	ItemChunk  *tail;			/* its n is only updated by state_sync() */
 	int32		next_bytes;		/* size of the next chunk to allocate */
 	bool		has_tol;
+	int64		nbefore;		/* items in the chunks before the tail */
 } StitchState;
 
 #define STATE_BLOCK_BYTES 256
@@ -87,13 +88,8 @@ state_sync(StitchState *st)
 static int64
 state_count(StitchState *st)
 {
-	const ItemChunk *c;
-	int64		n = 0;
-
 	state_sync(st);
-	for (c = st->head; c != NULL; c = c->next)
-		n += c->n;
-	return n;
+	return st->nbefore + st->tail->n;
 }
 
 /* Appends an empty chunk of at least min_cap items (and at least the next growth size). */
@@ -110,6 +106,7 @@ chunk_add(StitchState *st, MemoryContext ctx, int64 min_cap)
 	c->n = 0;
 	c->cap = (int32) ((bytes - CHUNK_HDRSZ) / sizeof(StitchItem));
 	state_sync(st);
+	st->nbefore += st->tail->n;
 	st->tail->next = c;
 	st->tail = c;
 	st->wpos = c->items;

@@ -60,7 +60,7 @@ as_root() {
 
 build_and_install() {
 	make -s PG_CONFIG="$PG_CONFIG" clean >/dev/null &&
-		make -s PG_CONFIG="$PG_CONFIG" &&
+		make -s PG_CONFIG="$PG_CONFIG" WERROR=1 &&
 		as_root make -s PG_CONFIG="$PG_CONFIG" install
 }
 

@@ -6,7 +6,8 @@
 #   G  gcstitch.stitch(...) GROUP BY client_id expanded through gcstitch.interactions()
 # with max_parallel_workers_per_gather = 0, then G with 2 workers; bytes of aggregate state per
 # segment; and a GROUP BY over 5 million distinct keys with work_mem = 64MB (hash aggregate spills).
-# Timings are the best of two runs (X: one run), after a warm-up scan; nothing here is asserted.
+# Timings are the best of ROUNDS (default 3) rounds in which the queries take turns, after a
+# warm-up scan; nothing here is asserted.
 # Usage: bash test/bench/stitch.sh [clients]     (default 200000; a smaller number for a quick try)
 set -u
 cd "$(dirname "$0")/../.."
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/../.."
 CLIENTS=${1:-200000}
 BIG_KEYS=${BIG_KEYS:-5000000}
 WORK_MEM=${WORK_MEM:-1GB}
+ROUNDS=${ROUNDS:-3}
 
 ensure_packages || exit 1
 # The benchmark runs against the machine-wide install: hold the lock from install to the end.
@@ -28,16 +30,18 @@ trap stop_cluster EXIT
 q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 q -c 'CREATE EXTENSION gcstitch' || exit 1
 
-# Runs a query with \timing; prints the milliseconds of the best of $2 runs.
-best_ms() {
-	local sql=$1 runs=${2:-2} best= t i
-	for i in $(seq "$runs"); do
-		t=$(printf '%s\n' "SET work_mem = '$WORK_MEM';" "SET max_parallel_workers_per_gather = ${WORKERS:-0};" "${EXTRA:-}" \
-			'\timing on' "$sql" | q 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -n 1)
-		[ -n "$t" ] || { echo "query failed: $sql" >&2; exit 1; }
-		if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
-	done
-	printf '%.0f' "$best"
+# One run of a query with \timing; prints its milliseconds, fails when the query does.
+run_ms() {
+	local sql=$1 t
+	t=$(printf '%s\n' "SET work_mem = '$WORK_MEM';" "SET max_parallel_workers_per_gather = ${WORKERS:-0};" "${EXTRA:-}" \
+		'\timing on' "$sql" | q 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -n 1)
+	[ -n "$t" ] || { echo "query failed: $sql" >&2; return 1; }
+	printf '%.0f' "$t"
+}
+
+# The smaller of a best-so-far ($1, empty at first) and a new time ($2).
+min_ms() {
+	if [ -z "$1" ] || [ "$2" -lt "$1" ]; then echo "$2"; else echo "$1"; fi
 }
 
 echo "generating $CLIENTS clients ..." >&2
@@ -118,17 +122,19 @@ res AS (
    GROUP BY i.client_id, i.island, i.fragments, i.answered_at, i.first_alert, i.started_at, i.ended_at, i.covered)
 SELECT count(*), sum(talk), sum(gap), sum(fragments) FROM res;"
 
-echo "timing F ..." >&2
-F=$(best_ms "$F_SQL")
-echo "timing G ..." >&2
-G=$(best_ms "$G_SQL")
-echo "timing G with 2 workers ..." >&2
-G2=$(WORKERS=2 best_ms "$G_SQL")
-# The planner's own choice may be serial (then G2 = G); also time the parallel plan it rejected.
-echo "timing G with 2 workers, parallel plan forced ..." >&2
-G2F=$(WORKERS=2 EXTRA="SET parallel_tuple_cost = 0.01;" best_ms "$G_SQL")
-echo "timing X (one run) ..." >&2
-X=$(best_ms "$X_SQL" 1)
+# The machine's speed drifts over minutes (shared cores): the queries take turns, round after
+# round, and each keeps its best time, so a slow spell does not fall on one query only.
+# G2 is the planner's own choice with 2 workers (serial when it rejects the parallel plan);
+# G2F forces the parallel plan it may have rejected.
+F= G= G2= G2F= X=
+for round in $(seq "$ROUNDS"); do
+	echo "round $round of $ROUNDS: F, G, G2, G2F, X ..." >&2
+	t=$(run_ms "$F_SQL") || exit 1; F=$(min_ms "$F" "$t")
+	t=$(run_ms "$G_SQL") || exit 1; G=$(min_ms "$G" "$t")
+	t=$(WORKERS=2 run_ms "$G_SQL") || exit 1; G2=$(min_ms "$G2" "$t")
+	t=$(WORKERS=2 EXTRA="SET parallel_tuple_cost = 0.01;" run_ms "$G_SQL") || exit 1; G2F=$(min_ms "$G2F" "$t")
+	t=$(run_ms "$X_SQL") || exit 1; X=$(min_ms "$X" "$t")
+done
 
 # Same answers: islands, talk, gap, fragments from G and from X.
 g_res=$(printf '%s\n' "SET work_mem = '$WORK_MEM';" "$G_SQL" | q)
@@ -168,7 +174,7 @@ ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 echo
 echo "Stitching benchmark: $segments segments, $clients clients, table ${table_mb} MB; $(nproc) cores ($cpu);"
-echo "PostgreSQL $(q -c 'SHOW server_version'), work_mem = $WORK_MEM, shared_buffers = 2GB, jit off; best of 2 runs (X: 1)."
+echo "PostgreSQL $(q -c 'SHOW server_version'), work_mem = $WORK_MEM, shared_buffers = 2GB, jit off; best of $ROUNDS interleaved rounds."
 printf '%-58s %12s\n' "measure" "value"
 printf '%-58s %12s\n' "F   floor: count + sum GROUP BY client_id (0 workers)" "$F ms"
 printf '%-58s %12s\n' "X   pure SQL: running max + range_agg per type (0 workers)" "$X ms"
