@@ -174,7 +174,8 @@ ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 echo
 echo "Stitching benchmark: $segments segments, $clients clients, table ${table_mb} MB; $(nproc) cores ($cpu);"
-echo "PostgreSQL $(q -c 'SHOW server_version'), work_mem = $WORK_MEM, shared_buffers = 2GB, jit off; best of $ROUNDS interleaved rounds."
+echo "PostgreSQL $(q -c 'SHOW server_version'), lc_collate $(q -c 'SHOW lc_collate'), work_mem = $WORK_MEM, shared_buffers = 2GB, jit off;"
+echo "best of $ROUNDS interleaved rounds."
 printf '%-58s %12s\n' "measure" "value"
 printf '%-58s %12s\n' "F   floor: count + sum GROUP BY client_id (0 workers)" "$F ms"
 printf '%-58s %12s\n' "X   pure SQL: running max + range_agg per type (0 workers)" "$X ms"
