@@ -8,6 +8,8 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 # The install script is assembled from its parts in src/sql/, one concern a file.
 DATA_built = gcstitch--$(EXTVERSION).sql
 INSTALL_PARTS = $(sort $(wildcard src/sql/*.sql))
+# Released install scripts and the upgrade scripts between versions: shipped as they are, never edited.
+DATA = $(wildcard src/upgrade/gcstitch--*.sql)
 
 REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 REGRESS_OPTS = --load-extension=gcstitch
