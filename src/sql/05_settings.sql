@@ -15,7 +15,8 @@ CREATE TABLE @extschema@.settings (
     short_abandon_threshold   interval NOT NULL DEFAULT '10 seconds' CHECK (short_abandon_threshold >= '0'),
     sl_include_short_abandons boolean NOT NULL DEFAULT true,
     sl_include_abandons       boolean NOT NULL DEFAULT true,
-    sl_include_flow_outs      boolean NOT NULL DEFAULT false
+    sl_include_flow_outs      boolean NOT NULL DEFAULT false,
+    split_after_wrapup        boolean NOT NULL DEFAULT true
 );
 COMMENT ON TABLE @extschema@.settings IS
     'gcstitch settings: one row; inserting a row replaces the current one (so pg_dump/restore keeps edits)';
@@ -34,6 +35,8 @@ COMMENT ON COLUMN @extschema@.settings.sl_include_abandons IS
     'Service level counts abandons in its denominator (Genesys option)';
 COMMENT ON COLUMN @extschema@.settings.sl_include_flow_outs IS
     'Service level counts flow-outs in its denominator, as misses (Genesys option)';
+COMMENT ON COLUMN @extschema@.settings.split_after_wrapup IS
+    'Stitching rule 2: an offer (alert, dialing, contacting) after a wrapup starts a new interaction; false = gap rule only';
 
 -- One row at a time: a new row replaces the old, which also lets pg_restore reload an edited row.
 CREATE FUNCTION @extschema@.settings_replace_row() RETURNS trigger
