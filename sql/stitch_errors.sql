@@ -43,16 +43,16 @@ SELECT pg_temp.err($$SELECT gcstitch.rollup(x)
 
 -- Window function: NULL tolerance 22004, bad tolerance 22023, changing tolerance 22023,
 -- rows not ordered by start 42P20, end before start 22000.
-SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, NULL) OVER (ORDER BY s)
+SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, NULL, NULL) OVER (ORDER BY s)
                      FROM (VALUES ('2024-01-01'::timestamptz)) v(s)$$);
-SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, '1 day') OVER (ORDER BY s)
+SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, NULL, '1 day') OVER (ORDER BY s)
                      FROM (VALUES ('2024-01-01'::timestamptz)) v(s)$$);
-SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, tol) OVER (ORDER BY s)
+SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, NULL, tol) OVER (ORDER BY s)
                      FROM (VALUES ('2024-01-01'::timestamptz, '30 seconds'::interval),
                                   ('2024-01-02', '10 seconds')) v(s, tol)$$);
-SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, '30 seconds') OVER (ORDER BY s DESC)
+SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, NULL, '30 seconds') OVER (ORDER BY s DESC)
                      FROM (VALUES ('2024-01-01'::timestamptz), ('2024-01-02')) v(s)$$);
-SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s - interval '1 second', '30 seconds') OVER (ORDER BY s)
+SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s - interval '1 second', NULL, '30 seconds') OVER (ORDER BY s)
                      FROM (VALUES ('2024-01-01'::timestamptz)) v(s)$$);
 
 -- Measures that do not fit an interval: a valid value whose one interval spans the whole

@@ -137,11 +137,11 @@ parse_row(const char **pp, ParseBuf *pb, StringInfo scratch)
 	return NULL;
 }
 
-/* Parses one island "[row row ...]" into pb. */
+/* Parses one island's "row row ...]" (after its [) into pb. */
 static const char *
 parse_island(const char **pp, ParseBuf *pb, StringInfo scratch)
 {
-	const char *p = *pp + 1;
+	const char *p = *pp;
 	int32		first = pb->nitems;
 
 	for (;;)
