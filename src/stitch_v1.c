@@ -538,6 +538,11 @@ stitch_v1_upgrade(const void *stored)
 	const StitchV1 *old = (const StitchV1 *) stored;
 	const char *detail;
 
+	if (old->version != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("stitch value of unknown format version %d", old->version),
+				 errhint("It was written by a later gcstitch, or it is corrupted.")));
 	if (!v1_validate(old, VARSIZE(old), &detail))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
