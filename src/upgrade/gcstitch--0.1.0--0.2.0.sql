@@ -93,3 +93,80 @@ $$;
 ALTER TABLE @extschema@.settings ADD COLUMN split_after_wrapup boolean NOT NULL DEFAULT true;
 COMMENT ON COLUMN @extschema@.settings.split_after_wrapup IS
     'Stitching rule 2: an offer (alert, dialing, contacting) after a wrapup starts a new interaction; false = gap rule only';
+
+-- Security audit of parts 05_settings, 20_import, 30_service_level, 60_access (issue 11): functions
+-- whose body is parsed at call time pin search_path; bodies bound at creation qualify their operators
+-- and functions; require_pg_cron() gives its 55000 error, not 42501, to a role that may not read
+-- cron.database_name. The CHECK constraints were qualified in the install script too, but a
+-- constraint is bound to its operators when created: those of 0.1.0 are the same, nothing to redo.
+CREATE OR REPLACE FUNCTION @extschema@.segments_from_json(doc text)
+    RETURNS TABLE (conversation_id text, conversation_start timestamptz, conversation_end timestamptz,
+                   participant_id text, purpose text, user_id text, client_id text, session_id text,
+                   media_type text, direction text, ani text, dnis text, peer_id text, segment_no int,
+                   segment_type text, segment_start timestamptz, segment_end timestamptz,
+                   queue_id text, disconnect_type text, wrap_up_code text)
+    LANGUAGE sql STABLE PARALLEL SAFE ROWS 1000 SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT * FROM @extschema@.segments_from_json(doc,
+              coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
+                       '{X-Genesys-Client-Id}')) $$;
+
+CREATE OR REPLACE FUNCTION @extschema@.queue_threshold(queue_id text) RETURNS interval
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    RETURN coalesce((SELECT q.sl_threshold FROM @extschema@.queue q WHERE q.queue_id OPERATOR(pg_catalog.=) $1),
+                    interval '20 seconds');
+
+CREATE OR REPLACE FUNCTION @extschema@.queue_target_percent(queue_id text) RETURNS numeric
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    RETURN coalesce((SELECT q.sl_target_percent FROM @extschema@.queue q WHERE q.queue_id OPERATOR(pg_catalog.=) $1),
+                    80::numeric);
+
+CREATE OR REPLACE FUNCTION @extschema@.refresh_job_name() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    RETURN 'gcstitch-refresh-' OPERATOR(pg_catalog.||) pg_catalog.current_database();
+
+CREATE OR REPLACE FUNCTION @extschema@.refresh_schedule_command(schedule text DEFAULT '*/15 * * * *') RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    RETURN pg_catalog.format('SELECT cron.schedule_in_database(%L, %L, %L, %L);',
+                             @extschema@.refresh_job_name(), schedule, 'SELECT @extschema@.refresh()',
+                             pg_catalog.current_database());
+
+CREATE OR REPLACE FUNCTION @extschema@.require_pg_cron(cron_statement text) RETURNS void
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cron_db text;
+BEGIN
+    IF EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_cron') THEN
+        RETURN;
+    END IF;
+    -- Reading cron.database_name needs superuser or pg_read_all_settings (42501 otherwise).
+    IF NOT pg_has_role('pg_read_all_settings', 'USAGE') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Only superusers and members of pg_read_all_settings can see which database pg_cron '
+                           'uses (cron.database_name).',
+                  HINT = format('Ask a superuser to install pg_cron in this database, or to run in the pg_cron '
+                                'database: %s', cron_statement);
+    END IF;
+    cron_db := current_setting('cron.database_name', true);
+    IF cron_db IS NULL THEN
+        RAISE EXCEPTION 'pg_cron is not loaded'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Scheduled refreshes need the pg_cron extension.',
+                  HINT = 'Install pg_cron (Debian: postgresql-15-cron), add it to shared_preload_libraries, '
+                         'restart, then CREATE EXTENSION pg_cron in the database named by cron.database_name.';
+    ELSIF cron_db <> current_database() THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('pg_cron keeps its jobs in database "%s" (cron.database_name), '
+                                  'so the refresh of database "%s" is scheduled from there.',
+                                  cron_db, current_database()),
+                  HINT = format('Connect to database "%s" and run: CREATE EXTENSION IF NOT EXISTS pg_cron; %s',
+                                cron_db, cron_statement);
+    ELSE
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Run CREATE EXTENSION pg_cron, then call this function again.';
+    END IF;
+END
+$$;
