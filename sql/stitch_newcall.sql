@@ -425,3 +425,25 @@ SELECT pg_temp.err($$SELECT gcstitch.rollup(x)
                                   ('v2 tolerance=30s split_after_wrapup=true [other:2024-01-01T00:00:00Z/2024-01-01T00:00:00Z]')) v(x)$$);
 -- The 3-argument labeller of gcstitch 0.1.0 is gone: 42883.
 SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, e, '30 seconds'::interval) OVER (ORDER BY s) FROM seg$$);
+-- The same errors when the values only meet in the combine step of a partial aggregation:
+-- partition-wise, each partition rolls up its own values (partition 1: rule 2, 30 s; partition 2:
+-- no rule 2, 30 s; partition 3: rule 2, 10 s), the finalize step combines them.
+CREATE TEMP TABLE pv (part int, k int, v gcstitch.stitch) PARTITION BY LIST (part);
+CREATE TEMP TABLE pv1 PARTITION OF pv FOR VALUES IN (1);
+CREATE TEMP TABLE pv2 PARTITION OF pv FOR VALUES IN (2);
+CREATE TEMP TABLE pv3 PARTITION OF pv FOR VALUES IN (3);
+INSERT INTO pv
+SELECT v.part, g % 10, v.x
+FROM generate_series(1, 20000) g,
+     (VALUES (1, 'v2 tolerance=30s split_after_wrapup=true [alert:2024-01-01T10:00:00Z/2024-01-01T10:00:05Z]'::gcstitch.stitch),
+             (2, 'v2 tolerance=30s split_after_wrapup=false [alert:2024-01-01T10:00:00Z/2024-01-01T10:00:05Z]'),
+             (3, 'v2 tolerance=10s split_after_wrapup=true [alert:2024-01-01T10:00:00Z/2024-01-01T10:00:05Z]')) v(part, x);
+ANALYZE pv;
+SET enable_partitionwise_aggregate = on;
+SET max_parallel_workers_per_gather = 0;
+-- Finalize over an Append of one Partial HashAggregate per partition.
+EXPLAIN (COSTS OFF) SELECT k, gcstitch.rollup(v) FROM pv WHERE part IN (1, 2) GROUP BY k;
+SELECT pg_temp.err($$SELECT k, gcstitch.rollup(v) FROM pv WHERE part IN (1, 2) GROUP BY k$$);
+SELECT pg_temp.err($$SELECT k, gcstitch.rollup(v) FROM pv WHERE part IN (1, 3) GROUP BY k$$);
+RESET max_parallel_workers_per_gather;
+RESET enable_partitionwise_aggregate;
