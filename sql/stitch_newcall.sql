@@ -247,6 +247,14 @@ FROM (SELECT k, s, e, t,
       FROM seg WINDOW w AS (PARTITION BY k ORDER BY s, e)) x
 GROUP BY k ORDER BY k;
 
+-- The aggregate as a running window aggregate (its final function runs on a growing state): in busy,
+-- no two rows start together, so the running count of interactions is the label of each row:
+-- 1 1 1 2 2 2 2 2 3 3 3 3 3.
+SELECT string_agg(n::text, ' ' ORDER BY s, e) AS running_count
+FROM (SELECT s, e, gcstitch.interaction_count(gcstitch.stitch(s, e, t, sess, '30 seconds')
+                                               OVER (ORDER BY s, e)) AS n
+      FROM seg WHERE k = 'busy') x;
+
 -- interactions() numbering equals the window labels: the rows labelled n, stitched alone, are
 -- exactly one interaction with the measures of interaction n of the whole key (both rules
 -- on: 32 interactions, as counted above; gap rule only: 17).
