@@ -90,9 +90,10 @@ INSERT INTO seg VALUES
 ('frag', '2024-01-01 12:00:00', '2024-01-01 12:00:10', 'interact', 'c'),
 ('frag', '2024-01-01 12:00:20', '2024-01-01 12:00:30', 'interact', 'd'),
 ('frag', '2024-01-01 12:00:40', '2024-01-01 12:00:50', 'interact', 'e'),
--- soa: the reconnected fragment rings again; answered_at is the first interact start and
---   speed of answer uses the first alert: answered 10:00:20, soa 00:00:20, alert 20 + 2 = 22 s,
---   talk 40 + 48 = 00:01:28, gap 10 s, fragments 2.
+-- soa: the reconnected fragment rings again (no wrapup before it: the new-call rule does not
+--   split); answered_at is the first interact start and speed of answer uses the first alert:
+--   answered 10:00:20, soa 00:00:20, alert 20 + 2 = 22 s, talk 40 + 48 = 00:01:28, gap 10 s,
+--   fragments 2.
 ('soa', '2024-01-01 10:00:00', '2024-01-01 10:00:20', 'alert',    'p1'),
 ('soa', '2024-01-01 10:00:20', '2024-01-01 10:01:00', 'interact', 'p1'),
 ('soa', '2024-01-01 10:01:10', '2024-01-01 10:01:12', 'alert',    'p2'),

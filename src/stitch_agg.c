@@ -46,6 +46,7 @@ typedef struct StitchState
 	ItemChunk  *tail;			/* its n is only updated by state_sync() */
 	int32		next_bytes;		/* size of the next chunk to allocate */
 	bool		has_rules;
+	bool		rollup;			/* a rollup() state: its errors name rollup */
 	int64		nbefore;		/* items in the chunks before the tail */
 } StitchState;
 
@@ -63,7 +64,7 @@ typedef struct StitchStateSer
 	uint8		version;
 	uint8		has_rules;
 	uint8		split_after_wrapup;
-	uint8		unused;
+	uint8		rollup;
 	int32		n;
 	int64		tolerance;
 } StitchStateSer;
@@ -431,7 +432,10 @@ gcstitch_rollup_transfn(PG_FUNCTION_ARGS)
 	}
 	v = PG_GETARG_STITCH_P(1);
 	if (st == NULL)
+	{
 		st = state_create(ctx, 0);
+		st->rollup = true;
+	}
 	r.tolerance = v->tolerance;
 	r.split_after_wrapup = STITCH_SPLITS(v);
 	state_set_rules(st, &r, true);
@@ -459,12 +463,13 @@ gcstitch_stitch_combinefn(PG_FUNCTION_ARGS)
 		a = state_create(ctx, state_count(b));
 		a->rules = b->rules;
 		a->has_rules = b->has_rules;
+		a->rollup = b->rollup;
 		a->tol_arg = b->tol_arg;
 	}
 	else if (b->has_rules)
 	{
 		/* a rollup state never saw an interval argument: compare microseconds */
-		state_set_rules(a, &b->rules, false);
+		state_set_rules(a, &b->rules, a->rollup || b->rollup);
 	}
 	{
 		const ItemChunk *c;
@@ -499,6 +504,7 @@ gcstitch_stitch_serialfn(PG_FUNCTION_ARGS)
 	hdr.version = STATE_SER_VERSION;
 	hdr.has_rules = st->has_rules ? 1 : 0;
 	hdr.split_after_wrapup = st->has_rules && st->rules.split_after_wrapup ? 1 : 0;
+	hdr.rollup = st->rollup ? 1 : 0;
 	hdr.n = (int32) n;
 	hdr.tolerance = st->has_rules ? st->rules.tolerance : 0;
 	memcpy(VARDATA(out), &hdr, sizeof(hdr));
@@ -534,7 +540,7 @@ gcstitch_stitch_deserialfn(PG_FUNCTION_ARGS)
 		bad_state("The state is shorter than its header.");
 	memcpy(&hdr, p, sizeof(hdr));
 	if (hdr.version != STATE_SER_VERSION || hdr.has_rules > 1 ||
-		hdr.split_after_wrapup > 1 || hdr.unused != 0)
+		hdr.split_after_wrapup > 1 || hdr.rollup > 1)
 		bad_state("The state header is invalid.");
 	if (hdr.n < 0 || hdr.n > STATE_MAX_ITEMS ||
 		len != sizeof(hdr) + (Size) hdr.n * sizeof(StitchItem))
@@ -546,6 +552,7 @@ gcstitch_stitch_deserialfn(PG_FUNCTION_ARGS)
 	agg_context(fcinfo, "gcstitch_stitch_deserialfn");
 	st = state_create(CurrentMemoryContext, hdr.n);
 	st->has_rules = hdr.has_rules;
+	st->rollup = hdr.rollup;
 	st->rules.tolerance = hdr.tolerance;
 	st->rules.split_after_wrapup = hdr.split_after_wrapup;
 	state_append(st, CurrentMemoryContext, (const StitchItem *) (p + sizeof(hdr)), hdr.n);
