@@ -18,15 +18,6 @@
 
 #include "stitch_core.h"
 
-#define ST_SORT stitch_sort_items
-#define ST_ELEMENT_TYPE StitchItem
-#define ST_COMPARE(a, b) \
-	((a)->s < (b)->s ? -1 : (a)->s > (b)->s ? 1 : \
-	 (a)->tag < (b)->tag ? -1 : (a)->tag > (b)->tag ? 1 : 0)
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
-
 #define ST_SORT stitch_sort_u64
 #define ST_ELEMENT_TYPE uint64
 #define ST_COMPARE(a, b) (*(a) < *(b) ? -1 : *(a) > *(b) ? 1 : 0)
@@ -206,6 +197,16 @@ drop_repeats(StitchItem *items, int32 n)
 	return k + 1;
 }
 
+/* Sorts n rows by (start, tag) and drops repeats in place; returns how many are left. */
+int32
+stitch_distinct_rows(StitchItem *items, int32 n)
+{
+	if (n <= 1)
+		return n;
+	stitch_sort_rows(items, n);
+	return drop_repeats(items, n);
+}
+
 #define OFFER_CLASSES ((1 << SC_ALERT) | (1 << SC_DIALING) | (1 << SC_CONTACTING))
 
 /* The group of rows starting at items[from].s; returns the index after it. */
@@ -298,8 +299,7 @@ stitch_build(StitchItem *items, int32 n, const StitchRules *r)
 	Size		sz;
 
 	Assert(n >= 1);
-	stitch_sort_items(items, n);
-	n = drop_repeats(items, n);
+	n = stitch_distinct_rows(items, n);
 
 	sizes = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * (Size) n);
 	nisl = cut_islands(items, n, r, sizes);

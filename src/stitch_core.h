@@ -166,6 +166,8 @@ stitch_add_group(StitchOpen *isl, const StitchGroup *g, const StitchRules *r)
 	return false;
 }
 
+extern void stitch_sort_rows(StitchItem *items, int32 n);
+extern int32 stitch_distinct_rows(StitchItem *items, int32 n);
 extern Stitch *stitch_build(StitchItem *items, int32 n, const StitchRules *r);
 extern Stitch *stitch_from_islands(StitchItem *items, int32 n, const int32 *island_sizes,
 								   int32 nislands, const StitchRules *r, const char **detail);
