@@ -414,8 +414,8 @@ state_check_rule_args(StitchState *st, FunctionCallInfo fcinfo)
 		split = PG_GETARG_BOOL(6);
 	}
 	tol = PG_GETARG_INTERVAL_P(5);
-	if (!st->has_rules || memcmp(&st->tol_arg, tol, sizeof(Interval)) != 0 ||
-		st->rules.split_after_wrapup != split)
+	if (!st->has_rules || st->tol_arg.time != tol->time || st->tol_arg.day != tol->day ||
+		st->tol_arg.month != tol->month || st->rules.split_after_wrapup != split)
 	{
 		StitchRules r;
 
