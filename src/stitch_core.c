@@ -184,7 +184,10 @@ drop_repeats(StitchItem *items, int32 n)
 	int32		k = 0;
 	int32		i;
 
-	for (i = 1; i < n; i++)
+	/* rows before the first repeat stay where they are */
+	while (k + 1 < n && (items[k + 1].s != items[k].s || items[k + 1].tag != items[k].tag))
+		k++;
+	for (i = k + 1; i < n; i++)
 	{
 		if (items[i].s == items[k].s && items[i].tag == items[k].tag)
 		{
