@@ -49,8 +49,11 @@ typedef struct StitchState
 	int32		next_bytes;		/* size of the next chunk to allocate */
 	bool		has_rules;
 	bool		rollup;			/* a rollup() state: its errors name rollup */
-	bool		adoptable;		/* made by deserialize in the aggregate context */
+	bool		runs_sorted;	/* the first chunk is empty, every other one a sorted run */
+	bool		view_sorted;	/* view rows are sorted by (start, tag), no two equal */
 	int64		nbefore;		/* items in the chunks before the tail */
+	const char *view;			/* a deserialized state: its serialized rows, not copied */
+	int32		nview;
 } StitchState;
 
 #define STATE_BLOCK_BYTES 256
@@ -155,11 +158,14 @@ rows_context(FunctionCallInfo fcinfo, MemoryContext aggctx)
 	return c;
 }
 
-/* Appends an empty chunk of at least min_cap items (and at least the next growth size). */
+/*
+ * Appends an empty chunk of at least min_cap items and, when grow, at least
+ * the next growth size.
+ */
 static void
-chunk_add(StitchState *st, int64 min_cap)
+chunk_add(StitchState *st, int64 min_cap, bool grow)
 {
-	Size		bytes = st->next_bytes;
+	Size		bytes = grow ? st->next_bytes : 0;
 	ItemChunk  *c;
 
 	if (CHUNK_HDRSZ + (Size) min_cap * sizeof(StitchItem) > bytes)
@@ -196,7 +202,7 @@ state_create(FunctionCallInfo fcinfo, MemoryContext aggctx, int64 cap)
 	st->next_bytes = 2 * STATE_BLOCK_BYTES;
 	st->rowsctx = rows_context(fcinfo, aggctx);
 	if (cap > STATE_FIRST_CAP)
-		chunk_add(st, cap - STATE_FIRST_CAP);
+		chunk_add(st, cap - STATE_FIRST_CAP, true);
 	return st;
 }
 
@@ -206,6 +212,7 @@ state_append(StitchState *st, const StitchItem *src, int64 k)
 {
 	if (state_count(st) + k > STATE_MAX_ITEMS)
 		too_many_rows();
+	st->runs_sorted = false;
 	while (k > 0)
 	{
 		int64		room = st->wend - st->wpos;
@@ -213,7 +220,7 @@ state_append(StitchState *st, const StitchItem *src, int64 k)
 
 		if (room == 0)
 		{
-			chunk_add(st, k);
+			chunk_add(st, k, true);
 			room = st->wend - st->wpos;
 		}
 		m = Min(room, k);
@@ -225,20 +232,19 @@ state_append(StitchState *st, const StitchItem *src, int64 k)
 	state_sync(st);
 }
 
-/* Frees a state and its chunks. */
+/* Appends the n rows at src (possibly unaligned) as a chunk of their own: a run, sorted or not. */
 static void
-state_free(StitchState *st)
+state_add_run(StitchState *st, const char *src, int32 n, bool sorted)
 {
-	ItemChunk  *c = st->head->next;
-
-	while (c != NULL)
-	{
-		ItemChunk  *next = c->next;
-
-		pfree(c);
-		c = next;
-	}
-	pfree(st);
+	if (n == 0)
+		return;
+	if (state_count(st) + n > STATE_MAX_ITEMS)
+		too_many_rows();
+	chunk_add(st, n, false);
+	memcpy(st->wpos, src, sizeof(StitchItem) * (Size) n);
+	st->wpos += n;
+	state_sync(st);
+	st->runs_sorted &= sorted;
 }
 
 /* Copies all items of st to dst (room for state_count(st) items). */
@@ -483,7 +489,7 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 	{
 		if (state_count(st) >= STATE_MAX_ITEMS)
 			too_many_rows();
-		chunk_add(st, 1);
+		chunk_add(st, 1, true);
 	}
 	it = st->wpos++;
 	it->s = s;
@@ -538,13 +544,8 @@ gcstitch_stitch_combinefn(PG_FUNCTION_ARGS)
 	}
 	if (a == NULL)
 	{
-		/* a deserialized state already lives in the aggregate context */
-		if (b->adoptable)
-		{
-			b->adoptable = false;
-			PG_RETURN_POINTER(b);
-		}
-		a = state_create(fcinfo, ctx, state_count(b));
+		a = state_create(fcinfo, ctx, b->view ? 0 : state_count(b));
+		a->runs_sorted = true;
 		a->rules = b->rules;
 		a->has_rules = b->has_rules;
 		a->rollup = b->rollup;
@@ -555,6 +556,12 @@ gcstitch_stitch_combinefn(PG_FUNCTION_ARGS)
 		/* a rollup state never saw an interval argument: compare microseconds */
 		state_set_rules(a, &b->rules, a->rollup || b->rollup);
 	}
+	if (b->view)
+	{
+		/* the one copy of a deserialized state's rows: a run of its own for the final merge */
+		state_add_run(a, b->view, b->nview, b->view_sorted);
+	}
+	else
 	{
 		const ItemChunk *c;
 
@@ -562,8 +569,6 @@ gcstitch_stitch_combinefn(PG_FUNCTION_ARGS)
 		for (c = b->head; c != NULL; c = c->next)
 			state_append(a, c->items, c->n);
 	}
-	if (b->adoptable)
-		state_free(b);
 	PG_RETURN_POINTER(a);
 }
 
@@ -615,9 +620,10 @@ bad_state(const char *detail)
 }
 
 /*
- * Deserialize: checks the header, the length and every item before use.  The
- * state is made in the aggregate context, so that combine can adopt it
- * instead of copying it when it is the first of its group.
+ * Deserialize: checks the header, the length and every item before use, and
+ * whether the items are in order.  The state it returns only points at the
+ * serialized items: the executor hands it straight to combine, which copies
+ * them into the group's state.
  */
 PG_FUNCTION_INFO_V1(gcstitch_stitch_deserialfn);
 Datum
@@ -628,7 +634,8 @@ gcstitch_stitch_deserialfn(PG_FUNCTION_ARGS)
 	Size		len = VARSIZE_ANY_EXHDR(in);
 	StitchStateSer hdr;
 	StitchState *st;
-	MemoryContext ctx;
+	StitchItem	prev = {0};
+	bool		sorted = true;
 	int32		i;
 
 	if (len < SER_ITEMS_OFFSET)
@@ -644,28 +651,57 @@ gcstitch_stitch_deserialfn(PG_FUNCTION_ARGS)
 		(!hdr.has_rules && (hdr.tolerance != 0 || hdr.split_after_wrapup != 0)))
 		bad_state("The stitching rules are invalid.");
 
-	ctx = agg_context(fcinfo, "gcstitch_stitch_deserialfn");
-	st = state_create(fcinfo, ctx, hdr.n);
+	agg_context(fcinfo, "gcstitch_stitch_deserialfn");
+	for (i = 0; i < hdr.n; i++)
+	{
+		StitchItem	it;
+
+		/* the bytes may sit at any alignment in the tuple they came in */
+		memcpy(&it, p + SER_ITEMS_OFFSET + (Size) i * sizeof(StitchItem), sizeof(StitchItem));
+		if (!IS_VALID_TIMESTAMP(it.s) || !IS_VALID_TIMESTAMP(it.e) ||
+			it.e < it.s || STITCH_TAG_CLASS(it.tag) >= STITCH_NCLASSES)
+			bad_state("An item is invalid.");
+		if (i > 0 && !(prev.s < it.s || (prev.s == it.s && prev.tag < it.tag)))
+			sorted = false;
+		prev = it;
+	}
+	st = palloc0(sizeof(StitchState));
 	st->has_rules = hdr.has_rules;
 	st->rollup = hdr.rollup;
-	st->adoptable = true;
 	st->rules.tolerance = hdr.tolerance;
 	st->rules.split_after_wrapup = hdr.split_after_wrapup;
-	state_append(st, (const StitchItem *) (p + SER_ITEMS_OFFSET), hdr.n);
-	{
-		const ItemChunk *c;
-
-		for (c = st->head; c != NULL; c = c->next)
-			for (i = 0; i < c->n; i++)
-			{
-				const StitchItem *it = &c->items[i];
-
-				if (!IS_VALID_TIMESTAMP(it->s) || !IS_VALID_TIMESTAMP(it->e) ||
-					it->e < it->s || STITCH_TAG_CLASS(it->tag) >= STITCH_NCLASSES)
-					bad_state("An item is invalid.");
-			}
-	}
+	st->view = p + SER_ITEMS_OFFSET;
+	st->nview = hdr.n;
+	st->view_sorted = sorted;
 	PG_RETURN_POINTER(st);
+}
+
+/*
+ * The rows of a combined state whose chunks are sorted runs (the parts of a
+ * parallel or partial aggregate), merged into dst in one pass; false, and
+ * nothing done, for any other state.
+ */
+static bool
+state_merge_runs(StitchState *st, StitchItem *dst)
+{
+	const StitchItem *runs[STITCH_MERGE_WAYS];
+	int32		lens[STITCH_MERGE_WAYS];
+	const ItemChunk *c;
+	int			k = 0;
+
+	state_sync(st);
+	if (!st->runs_sorted || st->head->n != 0)
+		return false;
+	for (c = st->head->next; c != NULL; c = c->next)
+	{
+		if (k == STITCH_MERGE_WAYS)
+			return false;
+		runs[k] = c->items;
+		lens[k] = c->n;
+		k++;
+	}
+	stitch_merge_sorted(runs, lens, k, dst);
+	return true;
 }
 
 /* Final: NULL for a group without rows, else the stored value. */
@@ -695,7 +731,8 @@ gcstitch_stitch_finalfn(PG_FUNCTION_ARGS)
 	{
 		StitchItem *all = palloc(sizeof(StitchItem) * n);
 
-		state_copy_items(st, all);
+		if (!state_merge_runs(st, all))
+			state_copy_items(st, all);
 		v = stitch_build(all, (int32) n, &st->rules);
 		pfree(all);
 	}

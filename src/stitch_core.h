@@ -166,7 +166,12 @@ stitch_add_group(StitchOpen *isl, const StitchGroup *g, const StitchRules *r)
 	return false;
 }
 
+/* Runs merged in one pass by stitch_merge_sorted() at most. */
+#define STITCH_MERGE_WAYS 8
+
 extern void stitch_sort_rows(StitchItem *items, int32 n);
+extern void stitch_merge_sorted(const StitchItem *const *runs, const int32 *lens, int k,
+								StitchItem *dst);
 extern int32 stitch_distinct_rows(StitchItem *items, int32 n);
 extern Stitch *stitch_build(StitchItem *items, int32 n, const StitchRules *r);
 extern Stitch *stitch_from_islands(StitchItem *items, int32 n, const int32 *island_sizes,

@@ -140,3 +140,42 @@ stitch_sort_rows(StitchItem *items, int32 n)
 	starts[nruns] = n;
 	merge_runs(items, n, starts, nruns);
 }
+
+/*
+ * Merges k <= STITCH_MERGE_WAYS runs sorted by (start, tag) into dst in one
+ * pass (the head of each run compared with the others': k is small).
+ */
+void
+stitch_merge_sorted(const StitchItem *const *runs, const int32 *lens, int k, StitchItem *dst)
+{
+	const StitchItem *pos[STITCH_MERGE_WAYS];
+	const StitchItem *end[STITCH_MERGE_WAYS];
+	int			live = 0;
+	int			i;
+
+	Assert(k <= STITCH_MERGE_WAYS);
+	for (i = 0; i < k; i++)
+		if (lens[i] > 0)
+		{
+			pos[live] = runs[i];
+			end[live] = runs[i] + lens[i];
+			live++;
+		}
+	while (live > 1)
+	{
+		int			best = 0;
+
+		for (i = 1; i < live; i++)
+			if (row_before(pos[i], pos[best]))
+				best = i;
+		*dst++ = *pos[best]++;
+		if (pos[best] == end[best])
+		{
+			live--;
+			pos[best] = pos[live];
+			end[best] = end[live];
+		}
+	}
+	if (live == 1)
+		memcpy(dst, pos[0], sizeof(StitchItem) * (end[0] - pos[0]));
+}
