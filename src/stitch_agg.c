@@ -46,14 +46,14 @@ typedef struct StitchState
 	ItemChunk  *head;
 	ItemChunk  *tail;			/* its n is only updated by state_sync() */
 	MemoryContext rowsctx;		/* where chunks are allocated */
+	const char *view;			/* a deserialized state: its serialized rows, not copied */
+	int32		nview;
+	int32		nbefore;		/* items in the chunks before the tail */
 	int32		next_bytes;		/* size of the next chunk to allocate */
 	bool		has_rules;
 	bool		rollup;			/* a rollup() state: its errors name rollup */
 	bool		runs_sorted;	/* the first chunk is empty, every other one a sorted run */
 	bool		view_sorted;	/* view rows are sorted by (start, tag), no two equal */
-	int64		nbefore;		/* items in the chunks before the tail */
-	const char *view;			/* a deserialized state: its serialized rows, not copied */
-	int32		nview;
 } StitchState;
 
 #define STATE_BLOCK_BYTES 256
@@ -61,6 +61,8 @@ typedef struct StitchState
 #define CHUNK_MAX_BYTES 8192
 #define STATE_FIRST_CAP \
 	((int32) ((STATE_BLOCK_BYTES - MAXALIGN(sizeof(StitchState)) - CHUNK_HDRSZ) / sizeof(StitchItem)))
+/* a longer state would leave room for fewer rows in its block, and cost memory (measured) */
+StaticAssertDecl(STATE_FIRST_CAP >= 6, "the state's block must hold 6 rows");
 /* the final function's scratch arrays (32 bytes per row) must stay under MaxAllocSize */
 #define STATE_MAX_ITEMS ((int64) (MaxAllocSize / sizeof(StitchIsland)))
 
