@@ -112,3 +112,26 @@ stop_cluster() {
 	as_cluster_owner "$("$PG_CONFIG" --bindir)/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate stop >/dev/null 2>&1
 	rm -rf "$CLUSTER_DIR"
 }
+
+# Runs every pgTAP file of test/pgtap/ with pg_prove in a fresh database gcstitch_tap, appending the
+# output to the log file $1. Sets TAP_PASSED and TAP_FAILED (assertions; a file that dies or breaks
+# its plan without a "not ok" line, or a database that cannot be set up, counts once).
+run_pgtap() {
+	local log=$1 tap_file tap_status not_ok file_log
+	TAP_PASSED=0 TAP_FAILED=0
+	file_log=$(mktemp "${TMPDIR:-/tmp}/gcstitch-pgtap.XXXXXX")
+	psql -q -X -v ON_ERROR_STOP=1 -c 'CREATE DATABASE gcstitch_tap' &&
+		psql -q -X -v ON_ERROR_STOP=1 -d gcstitch_tap -c 'CREATE EXTENSION pgtap; CREATE EXTENSION gcstitch' ||
+		TAP_FAILED=$((TAP_FAILED + 1))
+	for tap_file in test/pgtap/*.sql; do
+		[ -e "$tap_file" ] || continue
+		pg_prove --verbose -d gcstitch_tap "$tap_file" >"$file_log" 2>&1
+		tap_status=$?
+		tee -a "$log" <"$file_log"
+		TAP_PASSED=$((TAP_PASSED + $(grep -cE '^ *ok [0-9]+' "$file_log")))
+		not_ok=$(grep -cE '^ *not ok [0-9]+' "$file_log")
+		TAP_FAILED=$((TAP_FAILED + not_ok))
+		[ $tap_status -ne 0 ] && [ "$not_ok" -eq 0 ] && TAP_FAILED=$((TAP_FAILED + 1))
+	done
+	rm -f "$file_log"
+}
