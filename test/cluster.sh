@@ -18,15 +18,40 @@ required_packages() {
 		"libjson-c-dev libtap-parser-sourcehandler-pgtap-perl make gcc"
 }
 
+# Wanted but not required: clang and its sanitizer and libFuzzer runtimes (test/fuzz/). When they
+# cannot be installed, the fuzzing step says it skips and everything else runs.
+optional_packages() {
+	echo "clang libclang-rt-dev"
+}
+
+# The packages of $@ that are not installed.
+missing_packages() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+	done
+}
+
 # Installs what is missing: directly as root, through passwordless sudo, or prints the line and fails.
+# Optional packages are tried the same way; failing to get them only prints a note.
 ensure_packages() {
-	local major missing=() p
+	local major missing=() optional=()
 	major=$(pg_major)
 	[ -n "$major" ] || { echo "cannot tell which PostgreSQL major to use; set PG_CONFIG" >&2; return 1; }
-	for p in $(required_packages "$major"); do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
+	mapfile -t missing < <(missing_packages $(required_packages "$major"))
+	mapfile -t optional < <(missing_packages $(optional_packages))
+	if [ ${#missing[@]} -gt 0 ]; then
+		install_packages "${missing[@]}" || return 1
+	fi
+	if [ ${#optional[@]} -gt 0 ]; then
+		install_packages "${optional[@]}" >/dev/null 2>&1 ||
+			echo "optional packages not installed (fuzzing is skipped): ${optional[*]}"
+	fi
+	return 0
+}
+
+install_packages() {
+	local missing=("$@")
 	echo "missing packages: ${missing[*]}"
 	if [ "$(id -u)" -eq 0 ]; then
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
