@@ -239,11 +239,11 @@ AdvanceRow(PGconn *db, const char *source, IntervalRow *row, const Page *page)
 	params[5] = page->data_available >= 0 ? avail : NULL;
 	params[6] = row->job_id;
 	res = Exec(db, "recording a page",
-			   "UPDATE gcstitch.fetch_interval SET next_cursor = $4, pages = pages + 1,"
+			   "UPDATE gcstitch.fetch_interval SET next_cursor = $4::text, pages = pages + 1,"
 			   " conversations = conversations + $5::int8,"
 			   " data_available_until = coalesce(" TS("$6") ", data_available_until),"
 			   " updated_at = pg_catalog.now(),"
-			   " completed_at = CASE WHEN $4 IS NULL THEN pg_catalog.now() END"
+			   " completed_at = CASE WHEN $4::text IS NULL THEN pg_catalog.now() END"
 			   " WHERE " THIS_ROW " AND job_id = $7 AND completed_at IS NULL", 7, params);
 	if (strcmp(PQcmdTuples(res), "1") != 0)
 		fatal("the row of gcstitch.fetch_interval for this interval was changed by someone else");
