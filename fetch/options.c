@@ -73,8 +73,9 @@ static const char help_text[] =
 "Exit status: 0 done (or nothing new), 1 a fault it could not get past (one line on stderr),\n"
 "2 a command-line mistake, 3 another gcstitch-fetch is fetching the same source.\n"
 "\n"
-"Keep a database current from cron (every 15 minutes):\n"
-"  */15 * * * *  . $HOME/.gcstitch-env && gcstitch-fetch --region mypurecloud.de -d analytics -q\n";
+"Keep a database current from cron (every 15 minutes), after one run with --from (one line):\n"
+"  */15 * * * * gcstitch-fetch --region mypurecloud.de --credentials-file $HOME/.gcstitch -d analytics -q\n"
+"  (gcstitch-fetch is installed in PostgreSQL's bindir: give cron its full path, see pg_config --bindir)\n";
 
 enum
 {
