@@ -129,22 +129,23 @@ Login(Genesys *g)
 	NULL, g->credentials->client_id, g->credentials->client_secret};
 	HttpResponse resp;
 	char		reason[ERROR_LEN];
+	int			attempt = 0;
 
 	snprintf(url, sizeof(url), "%s/oauth/token", g->login_url);
 	http_response_init(&resp);
-	for (int attempt = 0;; attempt++)
+	for (;;)
 	{
 		http_perform(&g->http, &req, &resp);
 		if (!IsTransient(&resp) || attempt >= g->backoff.max_retries)
 			break;
-		WaitBeforeRetry(g, &resp, attempt, "login");
+		WaitBeforeRetry(g, &resp, attempt++, "login");
 	}
 	Describe(&resp, reason, sizeof(reason));
 	if (resp.status == 400 || resp.status == 401 || resp.status == 403)
 		fatal("Genesys Cloud login at %s refused the client credentials (%s)", g->login_url, reason);
 	if (resp.status != 200)
-		fatal("Genesys Cloud login at %s failed after %d attempts (%s)", g->login_url,
-			  g->backoff.max_retries + 1, reason);
+		fatal("Genesys Cloud login at %s failed after %d attempt%s (%s)", g->login_url,
+			  attempt + 1, attempt == 0 ? "" : "s", reason);
 	DropToken(g);
 	TakeToken(g, &resp);
 	explicit_bzero(resp.body.data, resp.body.len);

@@ -90,14 +90,16 @@ OnHeader(char *data, size_t size, size_t n, void *userdata)
 		return len;
 	memcpy(value, data + 12, len - 12);
 	value[len - 12] = '\0';
+	value[strcspn(value, "\r\n")] = '\0';
 	seconds = strtod(value, &end);
 	if (end == value)
 	{
 		time_t		when = curl_getdate(value, NULL);
 
-		seconds = when < 0 ? -1 : difftime(when, time(NULL));
+		seconds = when < 0 ? 0 : difftime(when, time(NULL));
 	}
-	response->retry_after = seconds < 0 ? 0 : seconds;
+	/* NaN, negative or absurd values mean "now" or "much later", never an undefined wait */
+	response->retry_after = !(seconds >= 0) ? 0 : seconds > 1e6 ? 1e6 : seconds;
 	return len;
 }
 

@@ -4,6 +4,7 @@
  *		It works out the intervals to fetch (--since-last, or --from/--to split into jobs of
  *		--job-hours), records each in gcstitch.fetch_interval and hands it to fetcher.c.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <curl/curl.h>
@@ -134,6 +135,8 @@ main(int argc, char **argv)
 	Fetcher		f = {&api, NULL, &opt};
 	double		started = monotonic_seconds();
 
+	/* A peer that closes a TLS connection must give an error to retry, not kill the program. */
+	signal(SIGPIPE, SIG_IGN);
 	options_parse(argc, argv, &opt);
 	report_quiet = opt.quiet;
 	report_verbose = opt.verbose;
