@@ -202,33 +202,89 @@ TakeOption(Options *opt, int c, const char **region)
 {
 	switch (c)
 	{
-		case OPT_SINCE_LAST: opt->since_last = true; break;
-		case OPT_FROM: opt->from = Instant("from", optarg); break;
-		case OPT_TO: opt->to = Instant("to", optarg); break;
-		case OPT_JOB_HOURS: opt->job_ms = (int64_t) Number("job-hours", optarg, 1, 24 * 31) * MS_PER_HOUR; break;
-		case OPT_OVERLAP: opt->overlap_ms = (int64_t) Number("overlap", optarg, 0, 7 * 24 * 60) * MS_PER_MINUTE; break;
-		case OPT_SOURCE: free(opt->source); opt->source = strdup(optarg); break;
-		case OPT_REGION: *region = optarg; break;
-		case OPT_API_URL: free(opt->api_url); opt->api_url = BaseUrl("api-url", optarg); break;
-		case OPT_LOGIN_URL: free(opt->login_url); opt->login_url = BaseUrl("login-url", optarg); break;
-		case 'd': opt->conninfo = optarg; break;
-		case OPT_CREDENTIALS_FILE: opt->credentials_file = optarg; break;
-		case OPT_MAX_RATE: opt->max_rate = Number("max-rate", optarg, 0, 1000); break;
-		case OPT_MAX_RETRIES: opt->max_retries = (int) Number("max-retries", optarg, 0, 100); break;
-		case OPT_BACKOFF: opt->backoff_base = Number("backoff", optarg, 0, 3600); break;
-		case OPT_BACKOFF_CAP: opt->backoff_cap = Number("backoff-cap", optarg, 0, 3600); break;
-		case OPT_POLL_CAP: opt->poll_cap = Number("poll-cap", optarg, 0.01, 3600); break;
-		case OPT_JOB_TIMEOUT: opt->job_timeout = (long) Number("job-timeout", optarg, 1, 7 * 86400); break;
-		case OPT_JOB_ATTEMPTS: opt->max_job_attempts = (int) Number("job-attempts", optarg, 1, 100); break;
-		case OPT_TIMEOUT: opt->timeout = (long) Number("timeout", optarg, 1, 86400); break;
-		case OPT_PAGE_SIZE: opt->page_size = (int) Number("page-size", optarg, 1, 100000); break;
-		case OPT_STRICT: opt->strict = true; break;
-		case OPT_DRY_RUN: opt->dry_run = true; break;
-		case 'q': opt->quiet = true; break;
-		case 'v': opt->verbose = true; break;
-		case OPT_HELP: fputs(help_text, stdout); exit(0);
-		case OPT_VERSION: puts("gcstitch-fetch " GCSTITCH_FETCH_VERSION); exit(0);
-		default: usage_error("unknown option");
+		case OPT_SINCE_LAST:
+			opt->since_last = true;
+			break;
+		case OPT_FROM:
+			opt->from = Instant("from", optarg);
+			break;
+		case OPT_TO:
+			opt->to = Instant("to", optarg);
+			break;
+		case OPT_JOB_HOURS:
+			opt->job_ms = (int64_t) Number("job-hours", optarg, 1, 24 * 31) * MS_PER_HOUR;
+			break;
+		case OPT_OVERLAP:
+			opt->overlap_ms = (int64_t) Number("overlap", optarg, 0, 7 * 24 * 60) * MS_PER_MINUTE;
+			break;
+		case OPT_SOURCE:
+			free(opt->source);
+			opt->source = strdup(optarg);
+			break;
+		case OPT_REGION:
+			*region = optarg;
+			break;
+		case OPT_API_URL:
+			free(opt->api_url);
+			opt->api_url = BaseUrl("api-url", optarg);
+			break;
+		case OPT_LOGIN_URL:
+			free(opt->login_url);
+			opt->login_url = BaseUrl("login-url", optarg);
+			break;
+		case 'd':
+			opt->conninfo = optarg;
+			break;
+		case OPT_CREDENTIALS_FILE:
+			opt->credentials_file = optarg;
+			break;
+		case OPT_MAX_RATE:
+			opt->max_rate = Number("max-rate", optarg, 0, 1000);
+			break;
+		case OPT_MAX_RETRIES:
+			opt->max_retries = (int) Number("max-retries", optarg, 0, 100);
+			break;
+		case OPT_BACKOFF:
+			opt->backoff_base = Number("backoff", optarg, 0, 3600);
+			break;
+		case OPT_BACKOFF_CAP:
+			opt->backoff_cap = Number("backoff-cap", optarg, 0, 3600);
+			break;
+		case OPT_POLL_CAP:
+			opt->poll_cap = Number("poll-cap", optarg, 0.01, 3600);
+			break;
+		case OPT_JOB_TIMEOUT:
+			opt->job_timeout = (long) Number("job-timeout", optarg, 1, 7 * 86400);
+			break;
+		case OPT_JOB_ATTEMPTS:
+			opt->max_job_attempts = (int) Number("job-attempts", optarg, 1, 100);
+			break;
+		case OPT_TIMEOUT:
+			opt->timeout = (long) Number("timeout", optarg, 1, 86400);
+			break;
+		case OPT_PAGE_SIZE:
+			opt->page_size = (int) Number("page-size", optarg, 1, 100000);
+			break;
+		case OPT_STRICT:
+			opt->strict = true;
+			break;
+		case OPT_DRY_RUN:
+			opt->dry_run = true;
+			break;
+		case 'q':
+			opt->quiet = true;
+			break;
+		case 'v':
+			opt->verbose = true;
+			break;
+		case OPT_HELP:
+			fputs(help_text, stdout);
+			exit(0);
+		case OPT_VERSION:
+			puts("gcstitch-fetch " GCSTITCH_FETCH_VERSION);
+			exit(0);
+		default:
+			usage_error("unknown option");
 	}
 }
 
