@@ -94,6 +94,20 @@ SinceLastStart(Fetcher *f, int64_t resumed_end)
 	fatal("nothing was fetched yet for source \"%s\": run once with --from INSTANT", f->opt->source);
 }
 
+/* Data past Genesys's availability date may be incomplete, and --since-last goes on from --to. */
+static void
+WarnPastAvailability(Fetcher *f, int64_t end)
+{
+	int64_t		available = genesys_data_availability(f->api);
+	char		when[ISOTIME_LEN];
+
+	if (end <= available)
+		return;
+	isotime_format(available, when);
+	warn("--to is after the data availability date of Genesys Cloud (%s): what comes after it may be "
+		 "incomplete, and --since-last will go on from --to", when);
+}
+
 static void
 Run(Fetcher *f)
 {
@@ -105,6 +119,8 @@ Run(Fetcher *f)
 		start = SinceLastStart(f, ResumeUnfinished(f));
 	if (end < 0)
 		end = genesys_data_availability(f->api);
+	else if (!f->opt->dry_run)
+		WarnPastAvailability(f, end);
 	if (end <= start)
 	{
 		isotime_format(end, when);

@@ -182,14 +182,15 @@ rc=$?
 check "a job QUEUED then PENDING for 8 polls is waited for: exit 0, reference data, 9 polls" \
 	test $rc -eq 0 -a "$(digest gcstitch_fetch_e)" = "$REF" -a \
 	"$($PY test/fetch/check_log.py count "$FAKE_LOG" kind=status)" = 9
-start_fake stuck '{"polls_pending": 100000}'
+start_fake stuck '{"polls_pending": 100000, "availability": "2024-11-08T00:00:00.000Z"}'
 run_fetch stuck gcstitch_fetch_e --from 2024-11-05 --to 2024-11-06 --job-timeout 1
 rc=$?
 test $rc -eq 1 -a "$(lines "$OUT/stuck.err")" = 1 && grep -q 'is still QUEUED after 1 s (--job-timeout)' "$OUT/stuck.err"
 report $? "a job that never leaves QUEUED: exit 1, one line naming --job-timeout"
 
 # ---- faults it cannot get past: one clear line, exit 1
-start_fake down '{"faults": [{"on": "results", "nth": 1, "count": 1000, "kind": "500"}]}'
+start_fake down '{"availability": "2024-11-08T00:00:00.000Z",
+	"faults": [{"on": "results", "nth": 1, "count": 1000, "kind": "500"}]}'
 run_fetch down gcstitch_fetch_e --from 2024-11-06 --to 2024-11-07 --max-retries 2
 rc=$?
 test $rc -eq 1 -a "$(lines "$OUT/down.err")" = 1 &&
@@ -354,6 +355,11 @@ GCSTITCH_CLIENT_ID=$FAKE_CLIENT_ID GCSTITCH_CLIENT_SECRET=$FAKE_CLIENT_SECRET sc
 grep -q $'\r.*528 conversations  [0-9.]* MB  [0-9.]* MB/s' "$OUT/tty.out" &&
 	test "$(grep -c '1 interval, [0-9]* pages, 528 conversations (0 rejected)' "$OUT/tty.out")" = 1
 report $? "on a terminal: an updating progress line (pages, conversations, MB, MB/s) and a summary"
+run_fetch pastavail gcstitch_fetch_i --from 2024-11-05 --to 2024-11-06
+rc=$?
+test $rc -eq 0 -a "$(lines "$OUT/pastavail.err")" = 1 &&
+	grep -qF 'gcstitch-fetch: --to is after the data availability date of Genesys Cloud (2024-11-05T00:00:00.000Z)' "$OUT/pastavail.err"
+report $? "--to after the data availability date: one warning naming the date, exit 0"
 
 # ---- valgrind on a full fetch
 if command -v valgrind >/dev/null; then
