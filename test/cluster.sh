@@ -15,7 +15,8 @@ pg_major() {
 required_packages() {
 	local major=$1
 	echo "postgresql-$major postgresql-server-dev-$major postgresql-$major-pgtap postgresql-$major-cron" \
-		"libjson-c-dev libtap-parser-sourcehandler-pgtap-perl make gcc"
+		"libjson-c-dev libtap-parser-sourcehandler-pgtap-perl make gcc" \
+		"libcurl4-openssl-dev libpq-dev python3 valgrind procps bsdutils"
 }
 
 # Wanted but not required: clang and its sanitizer and libFuzzer runtimes (test/fuzz/). When they
