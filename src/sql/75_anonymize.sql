@@ -11,7 +11,7 @@ COMMENT ON FUNCTION @extschema@.anonymize(text, text, int, text[]) IS
 
 CREATE FUNCTION @extschema@.anonymize(doc text, secret text, shift_days int DEFAULT 0)
     RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
     RETURN @extschema@.anonymize(doc, secret, shift_days,
                                  coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
                                           '{X-Genesys-Client-Id}'));

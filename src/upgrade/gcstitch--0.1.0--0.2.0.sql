@@ -10,6 +10,7 @@ COMMENT ON COLUMN @extschema@.settings.split_after_wrapup IS
 
 
 
+
 -- Part 70_fixtures.sql (issue 16): sample_export(), sample_truth() and their internals.
 -- The seeded generator: an integer drawn uniformly from [lo, hi] for one named decision of the plan
 -- (60 bits of md5(seed/stream)). Naming each decision keeps the other decisions of a call unchanged
@@ -712,7 +713,7 @@ COMMENT ON FUNCTION @extschema@.anonymize(text, text, int, text[]) IS
 
 CREATE FUNCTION @extschema@.anonymize(doc text, secret text, shift_days int DEFAULT 0)
     RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
     RETURN @extschema@.anonymize(doc, secret, shift_days,
                                  coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
                                           '{X-Genesys-Client-Id}'));
