@@ -8,9 +8,6 @@ ALTER TABLE @extschema@.settings ADD COLUMN split_after_wrapup boolean NOT NULL 
 COMMENT ON COLUMN @extschema@.settings.split_after_wrapup IS
     'Stitching rule 2: an offer (alert, dialing, contacting) after a wrapup starts a new interaction; false = gap rule only';
 
-
-
-
 -- Part 70_fixtures.sql (issue 16): sample_export(), sample_truth() and their internals.
 -- The seeded generator: an integer drawn uniformly from [lo, hi] for one named decision of the plan
 -- (60 bits of md5(seed/stream)). Naming each decision keeps the other decisions of a call unchanged
@@ -55,7 +52,7 @@ COMMENT ON TYPE @extschema@.sample_leg IS
 
 CREATE FUNCTION @extschema@.sample_check(agents int, calls_per_agent int, fragment_pct int,
                                           transfer_pct int, abandon_pct int, outbound_pct int, page_size int)
-    RETURNS void
+    RETURNS boolean
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -76,10 +73,11 @@ BEGIN
     IF page_size < 1 THEN
         RAISE EXCEPTION 'page_size must be at least 1, not %', page_size USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    RETURN true;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.sample_check(int, int, int, int, int, int, int) IS
-    'Internal to the sample generator: raises 22023 for arguments out of range';
+    'Internal to the sample generator: true, or 22023 for arguments out of range';
 
 -- An instant of the plan: t0 plus a number of milliseconds (no day or month units, so the session
 -- TimeZone plays no part).
@@ -566,16 +564,14 @@ CREATE FUNCTION @extschema@.sample_export(day date, agents int, calls_per_agent 
     -- the planner cannot see how few rows the generator makes: JIT would cost more than the query
     SET jit = off
 BEGIN ATOMIC
-    WITH checked AS (
-        SELECT @extschema@.sample_check(agents, calls_per_agent, fragment_pct, transfer_pct, abandon_pct,
-                                        outbound_pct, page_size)
-    ),
-    r AS (
+    WITH r AS (
         SELECT x.*
-        FROM checked,
-             @extschema@.sample_plan(day, agents, calls_per_agent, seed, fragment_pct, busy, transfer_pct,
+        FROM @extschema@.sample_plan(day, agents, calls_per_agent, seed, fragment_pct, busy, transfer_pct,
                                      abandon_pct, outbound_pct, time_zone) l,
              @extschema@.sample_leg_rows(l) x
+        -- a constant condition: checked once, before any row
+        WHERE @extschema@.sample_check(agents, calls_per_agent, fragment_pct, transfer_pct, abandon_pct,
+                                       outbound_pct, page_size)
     ),
     sess AS (
         SELECT r.conversation_id, r.participant_id, r.session_id, min(r.segment_start) AS first_start,
@@ -655,20 +651,17 @@ CREATE FUNCTION @extschema@.sample_truth(day date, agents int, calls_per_agent i
                    gap interval, queue_wait interval, speed_of_answer interval)
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 200
 BEGIN ATOMIC
-    WITH checked AS (
-        SELECT @extschema@.sample_check(agents, calls_per_agent, fragment_pct, transfer_pct, abandon_pct,
-                                        outbound_pct, page_size)
-    ),
-    leg AS (
+    WITH leg AS (
         SELECT l.*,
                -- dead air lost at the reconnects; re-reported seconds count once
                (SELECT coalesce(sum(greatest(u.r - u.c, 0)), 0) FROM unnest(l.cut_ms, l.resume_ms) u(c, r)) AS gap_ms,
                coalesce(l.hold_end_ms - l.hold_start_ms, 0) AS hold_ms,
                CASE WHEN l.kind = 'outbound' THEN l.answer_ms - l.route_ms ELSE 0 END AS dialing_ms,
                CASE WHEN l.kind IN ('inbound', 'transfer') THEN l.answer_ms - l.route_ms ELSE 0 END AS alert_ms
-        FROM checked,
-             @extschema@.sample_plan(day, agents, calls_per_agent, seed, fragment_pct, busy, transfer_pct,
+        FROM @extschema@.sample_plan(day, agents, calls_per_agent, seed, fragment_pct, busy, transfer_pct,
                                      abandon_pct, outbound_pct, time_zone) l
+        WHERE @extschema@.sample_check(agents, calls_per_agent, fragment_pct, transfer_pct, abandon_pct,
+                                       outbound_pct, page_size)
     )
     SELECT l.call_no, l.leg_no,
            CASE l.kind WHEN 'abandon' THEN 'abandoned' WHEN 'outbound' THEN 'outbound' ELSE 'answered' END,
@@ -682,14 +675,15 @@ BEGIN ATOMIC
            @extschema@.sample_at(l.t0, CASE WHEN l.kind = 'abandon' THEN l.route_ms
                                             WHEN l.kind <> 'outbound' THEN l.answer_ms END),
            @extschema@.sample_at(l.t0, l.wrap_end_ms),
+           -- an abandoned call has no agent: no agent measures
            CASE WHEN l.kind <> 'abandon' THEN cardinality(l.cut_ms) + 1 END,
-           l.alert_ms * interval '1 millisecond',
+           CASE WHEN l.kind <> 'abandon' THEN l.alert_ms * interval '1 millisecond' END,
            (l.talk_end_ms - l.answer_ms - l.hold_ms - l.gap_ms) * interval '1 millisecond',
-           l.hold_ms * interval '1 millisecond',
+           CASE WHEN l.kind <> 'abandon' THEN l.hold_ms * interval '1 millisecond' END,
            (l.wrap_end_ms - l.talk_end_ms) * interval '1 millisecond',
-           l.dialing_ms * interval '1 millisecond',
+           CASE WHEN l.kind <> 'abandon' THEN l.dialing_ms * interval '1 millisecond' END,
            (l.wrap_end_ms - l.answer_ms - l.gap_ms + l.dialing_ms) * interval '1 millisecond',
-           l.gap_ms * interval '1 millisecond',
+           CASE WHEN l.kind <> 'abandon' THEN l.gap_ms * interval '1 millisecond' END,
            CASE WHEN l.kind = 'abandon' THEN (l.route_ms - l.queued_ms) * interval '1 millisecond'
                 ELSE (l.answer_ms - l.queued_ms) * interval '1 millisecond' END,
            CASE WHEN l.kind IN ('inbound', 'transfer') THEN l.alert_ms * interval '1 millisecond' END
