@@ -41,6 +41,27 @@ SELECT f.md5 = (SELECT md5(string_agg(doc, E'\n' ORDER BY page_no)) FROM gcstitc
   FROM fingerprint f;
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
+-- A session whose search_path puts look-alike operators first gets the same bytes, and so does
+-- anonymize() through its settings wrapper (every body is bound at creation or pins its path).
+CREATE SCHEMA hostile;
+CREATE FUNCTION hostile.trap(text, text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'hostile operator called';
+END
+$$;
+CREATE FUNCTION hostile.trap_bool(text, text) RETURNS boolean LANGUAGE sql AS 'SELECT hostile.trap($1, $2) IS NULL';
+CREATE OPERATOR hostile.|| (LEFTARG = text, RIGHTARG = text, FUNCTION = hostile.trap);
+CREATE OPERATOR hostile.= (LEFTARG = text, RIGHTARG = text, FUNCTION = hostile.trap_bool);
+SET search_path = hostile, pg_catalog, public;
+SELECT 'the trap is ' || 'armed';
+CREATE TEMP TABLE hostile_run AS
+SELECT (SELECT md5(string_agg(doc, E'\n' ORDER BY page_no)) FROM gcstitch.sample_export('2024-11-04', 3, 4, 1)) AS md5,
+       gcstitch.anonymize('{"conversationId":"c"}', 'k') AS anonymized;
+RESET search_path;
+SELECT h.md5 = f.md5 AS same_bytes_hostile_path,
+       h.anonymized = gcstitch.anonymize('{"conversationId":"c"}', 'k') AS same_anonymized
+  FROM hostile_run h, fingerprint f;
+DROP SCHEMA hostile CASCADE;
 SELECT (SELECT md5(string_agg(doc, '' ORDER BY page_no)) FROM gcstitch.sample_export('2024-11-04', 3, 4, 1)) <>
        (SELECT md5(string_agg(doc, '' ORDER BY page_no)) FROM gcstitch.sample_export('2024-11-04', 3, 4, 2)) AS seed_matters,
        (SELECT md5(string_agg(doc, '' ORDER BY page_no)) FROM gcstitch.sample_export('2024-11-04', 3, 4, 1)) <>
