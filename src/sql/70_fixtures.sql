@@ -543,7 +543,8 @@ $$;
 COMMENT ON FUNCTION @extschema@.sample_leg_rows(@extschema@.sample_leg) IS
     'Internal to the sample generator: every segment and metric row of one planned leg';
 
--- A date as Genesys writes it: UTC, milliseconds, "Z".
+-- A date as Genesys writes it: UTC, milliseconds, "Z" (numeric fields only: no locale, DateStyle or
+-- TimeZone in play, so immutable although to_char is not in general).
 CREATE FUNCTION @extschema@.sample_date_text(ts timestamptz) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN pg_catalog.to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
