@@ -181,6 +181,56 @@ CREATE FUNCTION @extschema@.import_conversations(doc text, ordinals int[])
 COMMENT ON FUNCTION @extschema@.import_conversations(text, int[]) IS
     'Internal to import(): the conversations at these positions of an export (ascending, from 1), with their JSON path, as JSON';
 
+CREATE FUNCTION @extschema@.import_store(items @extschema@.import_item[], ordinals int[],
+                                         OUT conversations int, OUT segments int, OUT metrics int,
+                                         OUT replaced int, OUT refused_state text,
+                                         OUT refused_message text, OUT refused_detail text)
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    DELETE FROM @extschema@.conversation c
+     USING unnest(items) i JOIN unnest(ordinals) w(ordinal) USING (ordinal)
+     WHERE c.conversation_id = i.conversation_id;
+    GET DIAGNOSTICS replaced = ROW_COUNT;
+
+    INSERT INTO @extschema@.conversation (conversation_id, conversation_start, conversation_end,
+                                          originating_direction, division_ids, last_event_at)
+    SELECT i.conversation_id, i.conversation_start, i.conversation_end, i.originating_direction,
+           i.division_ids, i.last_event_at
+      FROM unnest(items) i JOIN unnest(ordinals) w(ordinal) USING (ordinal)
+     ORDER BY i.conversation_id;
+    GET DIAGNOSTICS conversations = ROW_COUNT;
+
+    INSERT INTO @extschema@.segment
+    SELECT s.*
+      FROM unnest(items) i JOIN unnest(ordinals) w(ordinal) USING (ordinal),
+           unnest(i.segments) s;
+    GET DIAGNOSTICS segments = ROW_COUNT;
+
+    INSERT INTO @extschema@.metric
+    SELECT m.*
+      FROM unnest(items) i JOIN unnest(ordinals) w(ordinal) USING (ordinal),
+           unnest(i.metrics) m;
+    GET DIAGNOSTICS metrics = ROW_COUNT;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS refused_state = RETURNED_SQLSTATE, refused_message = MESSAGE_TEXT,
+                            refused_detail = PG_EXCEPTION_DETAIL;
+    -- Only what the data causes: data exceptions, integrity constraints, program limits (index
+    -- row size), errors raised by triggers; not deadlocks, serialization failures, lack of
+    -- memory, a cancel, ...
+    IF substr(refused_state, 1, 2) NOT IN ('22', '23', '54', 'P0') OR refused_state = '54001' THEN
+        RAISE;
+    END IF;
+    conversations := 0;
+    segments := 0;
+    metrics := 0;
+    replaced := 0;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import_store(@extschema@.import_item[], int[]) IS
+    'Internal to import(): replaces the stored versions of the items with these ordinals, in a subtransaction; a refusal caused by the data comes back as its SQLSTATE, message and detail';
+
 CREATE FUNCTION @extschema@.import(doc text, strict boolean DEFAULT true)
     RETURNS TABLE (conversations int, segments int, metrics int, replaced int, rejected int)
     LANGUAGE plpgsql VOLATILE STRICT
@@ -189,21 +239,13 @@ AS $$
 DECLARE
     items     @extschema@.import_item[];
     winners   int[];
-    todo_lo   int[];            -- ranges winners[lo:hi] still to store, as a stack
-    todo_hi   int[];
-    lo        int;
-    hi        int;
-    mid       int;
-    n_conv    int;
-    n_seg     int;
-    n_met     int;
-    n_rep     int;
+    chunk     @extschema@.import_item[];
+    item      @extschema@.import_item;
+    k         int;
+    stored    record;
     refused   int[] := '{}';    -- ordinals of conversations the database refused
     refused_state  text[] := '{}';
     refused_reason text[] := '{}';
-    err_state text;
-    err_msg   text;
-    err_detail text;
 BEGIN
     SELECT coalesce(array_agg(i ORDER BY i.ordinal), '{}')
       INTO items
@@ -245,71 +287,48 @@ BEGIN
                    coalesce(n.conversation_end, '-infinity'),
                    coalesce(n.last_event_at, '-infinity')));
 
-    -- Store them all in one subtransaction. Should the database refuse (a value too long for an
-    -- index entry, a constraint or trigger of the user's, ...), store each half again, down to
-    -- the conversation it refuses: rejected (strict => false) or named in the error.
-    todo_lo := ARRAY[1];
-    todo_hi := ARRAY[cardinality(winners)];
-    WHILE cardinality(todo_lo) > 0 LOOP
-        lo := todo_lo[cardinality(todo_lo)];
-        hi := todo_hi[cardinality(todo_hi)];
-        todo_lo := todo_lo[1:cardinality(todo_lo) - 1];
-        todo_hi := todo_hi[1:cardinality(todo_hi) - 1];
-        CONTINUE WHEN lo > hi;
-        BEGIN
-            DELETE FROM @extschema@.conversation c
-             USING unnest(winners[lo:hi]) w(ordinal)
-             WHERE c.conversation_id = (items[w.ordinal]).conversation_id;
-            GET DIAGNOSTICS n_rep = ROW_COUNT;
-
-            INSERT INTO @extschema@.conversation (conversation_id, conversation_start, conversation_end,
-                                                  originating_direction, division_ids, last_event_at)
-            SELECT (x.i).conversation_id, (x.i).conversation_start, (x.i).conversation_end,
-                   (x.i).originating_direction, (x.i).division_ids, (x.i).last_event_at
-              FROM (SELECT items[w.ordinal] AS i FROM unnest(winners[lo:hi]) w(ordinal)) x
-             ORDER BY (x.i).conversation_id;
-            GET DIAGNOSTICS n_conv = ROW_COUNT;
-
-            INSERT INTO @extschema@.segment
-            SELECT s.*
-              FROM unnest(winners[lo:hi]) w(ordinal), unnest((items[w.ordinal]).segments) s;
-            GET DIAGNOSTICS n_seg = ROW_COUNT;
-
-            INSERT INTO @extschema@.metric
-            SELECT m.*
-              FROM unnest(winners[lo:hi]) w(ordinal), unnest((items[w.ordinal]).metrics) m;
-            GET DIAGNOSTICS n_met = ROW_COUNT;
-
-            replaced := replaced + n_rep;
-            conversations := conversations + n_conv;
-            segments := segments + n_seg;
-            metrics := metrics + n_met;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_msg = MESSAGE_TEXT,
-                                    err_detail = PG_EXCEPTION_DETAIL;
-            -- Only what the data causes: data exceptions, integrity constraints, program limits
-            -- (index row size), errors raised by triggers; not deadlocks, lack of memory, ...
-            IF substr(err_state, 1, 2) NOT IN ('22', '23', '54', 'P0') OR err_state = '54001' THEN
-                RAISE;
-            END IF;
-            IF lo < hi THEN
-                mid := (lo + hi) / 2;
-                todo_lo := todo_lo || ARRAY[mid + 1, lo];
-                todo_hi := todo_hi || ARRAY[hi, mid];
-            ELSIF strict THEN
-                RAISE EXCEPTION 'cannot store conversation "%" at %',
-                                left((items[winners[lo]]).conversation_id, 80)
-                                || CASE WHEN length((items[winners[lo]]).conversation_id) > 80 THEN '...' ELSE '' END,
-                                (items[winners[lo]]).json_path
-                      USING ERRCODE = err_state, DETAIL = err_msg || CASE WHEN err_detail <> '' THEN ': ' || err_detail ELSE '' END;
+    -- All of them in one subtransaction. Should the database refuse (a value too long for an
+    -- index entry, a constraint or trigger of the user's, ...), 64 at a time, and a refused group
+    -- one by one: each refused conversation is rejected (strict => false) or named in the error.
+    stored := @extschema@.import_store(items, winners);
+    conversations := stored.conversations;
+    segments := stored.segments;
+    metrics := stored.metrics;
+    replaced := stored.replaced;
+    FOR chunk IN SELECT array_agg(g.i ORDER BY (g.i).ordinal)
+                   FROM (SELECT i, (row_number() OVER (ORDER BY i.ordinal) - 1) / 64 AS n
+                           FROM unnest(items) i JOIN unnest(winners) w(ordinal) USING (ordinal)) g
+                  WHERE stored.refused_state IS NOT NULL
+                  GROUP BY g.n ORDER BY g.n LOOP
+        FOR k IN 0 .. cardinality(chunk) LOOP
+            -- k = 0: the group; then, if the database refused the group, each of its conversations
+            IF k = 0 THEN
+                stored := @extschema@.import_store(chunk, ARRAY(SELECT c.ordinal FROM unnest(chunk) c));
             ELSE
-                refused := refused || winners[lo];
-                refused_state := refused_state || err_state;
-                refused_reason := refused_reason
-                    || format('The database refused to store it: %s.', err_msg)
-                       || CASE WHEN err_detail <> '' THEN ' ' || err_detail ELSE '' END;
+                item := chunk[k];
+                stored := @extschema@.import_store(ARRAY[item], ARRAY[item.ordinal]);
             END IF;
-        END;
+            conversations := conversations + stored.conversations;
+            segments := segments + stored.segments;
+            metrics := metrics + stored.metrics;
+            replaced := replaced + stored.replaced;
+            EXIT WHEN k = 0 AND stored.refused_state IS NULL;
+            CONTINUE WHEN k = 0 OR stored.refused_state IS NULL;
+            IF strict THEN
+                RAISE EXCEPTION 'cannot store conversation % at %',
+                                '"' || left(item.conversation_id, 80) || '"'
+                                || CASE WHEN length(item.conversation_id) > 80 THEN '...' ELSE '' END,
+                                item.json_path
+                      USING ERRCODE = stored.refused_state,
+                            DETAIL = stored.refused_message
+                                     || CASE WHEN stored.refused_detail <> '' THEN ': ' || stored.refused_detail ELSE '' END;
+            END IF;
+            refused := refused || item.ordinal;
+            refused_state := refused_state || stored.refused_state;
+            refused_reason := refused_reason
+                || (format('The database refused to store it: %s.', stored.refused_message)
+                    || CASE WHEN stored.refused_detail <> '' THEN ' ' || stored.refused_detail ELSE '' END);
+        END LOOP;
     END LOOP;
 
     INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
@@ -318,11 +337,10 @@ BEGIN
               FROM unnest(items) i
              WHERE i.reason IS NOT NULL
             UNION ALL
-            SELECT f.ordinal, (items[f.ordinal]).conversation_id, c.json_path, f.sqlstate, f.reason,
-                   c.conversation
+            SELECT f.ordinal, i.conversation_id, c.json_path, f.sqlstate, f.reason, c.conversation
               FROM unnest(refused, refused_state, refused_reason) f(ordinal, sqlstate, reason)
-              JOIN @extschema@.import_conversations(
-                       doc, ARRAY(SELECT o FROM unnest(refused) o ORDER BY o)) c USING (ordinal)) r
+              JOIN unnest(items) i USING (ordinal)
+              JOIN @extschema@.import_conversations(doc, refused) c USING (ordinal)) r
      ORDER BY r.ordinal;
     GET DIAGNOSTICS rejected = ROW_COUNT;
 
