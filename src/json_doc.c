@@ -608,12 +608,6 @@ json_stream_next(JsonStream *s, json_object **conv)
 	}
 }
 
-const ConvLocation *
-json_stream_location(JsonStream *s)
-{
-	return &s->loc;
-}
-
 /* Appends the JSON path of the current conversation, e.g. "$.conversations[3]". */
 void
 json_stream_append_path(JsonStream *s, StringInfo buf)

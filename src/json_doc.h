@@ -30,7 +30,6 @@ typedef struct JsonStream JsonStream;
 
 extern JsonStream *json_stream_open(const char *data, size_t len);
 extern bool json_stream_next(JsonStream *stream, json_object **conv);
-extern const ConvLocation *json_stream_location(JsonStream *stream);
 extern void json_stream_append_path(JsonStream *stream, StringInfo buf);
 
 #endif							/* GCSTITCH_JSON_DOC_H */

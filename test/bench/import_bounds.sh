@@ -63,7 +63,9 @@ peak() {
 	psql -X -q -At -v ON_ERROR_STOP=1 <<SQL
 \set field VmRSS
 SELECT $status_kb AS before \gset
+\o /dev/null
 $2;
+\o
 \set field VmHWM
 SELECT '$1' || ': ' || round(($status_kb - :before) / 1024.0) || ' MB peak, '
        || round(($status_kb - :before) * 1024.0 / (SELECT octet_length(doc) FROM bench_big), 2) || ' x the text';
@@ -73,3 +75,4 @@ peak "text read alone (floor)" "SELECT length(doc) FROM bench_big"
 peak "segments_from_json" "SELECT count(*) FROM bench_big, gcstitch.segments_from_json(doc, '{X-Genesys-Client-Id}')"
 peak "metrics_from_json" "SELECT count(*) FROM bench_big, gcstitch.metrics_from_json(doc)"
 peak "import()" "SELECT i.conversations FROM bench_big, gcstitch.import(doc) i"
+peak "import() again (all replaced)" "SELECT i.conversations FROM bench_big, gcstitch.import(doc) i"
