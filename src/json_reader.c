@@ -4,9 +4,9 @@
  *		the parsing half of import().
  *
  * Each reads the text one conversation at a time (json_doc.c), walks it (json_rows.c) and puts
- * rows into a tuplestore (materialize mode, spilled to disk past work_mem). Memory: the text, one
- * context for the call (its reset callback releases the json-c objects) and one for the
- * conversation being walked, reset after each. A wrong shape raises 22023 (a character the
+ * rows into a tuplestore (materialize mode, spilled to disk past work_mem), or for import_parse
+ * items into one expanded array. Memory: the text, one context for the call (its reset callback
+ * releases the json-c objects) and one for the conversation being walked, reset after each. A wrong shape raises 22023 (a character the
  * database encoding lacks 22P05) naming the conversationId and the JSON path; import_parse in
  * non-strict mode returns such a conversation as a reject row instead.
  */
