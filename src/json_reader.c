@@ -4,9 +4,9 @@
  *		the parsing half of import().
  *
  * Each reads the text one conversation at a time (json_doc.c), walks it (json_rows.c) and puts
- * rows into a tuplestore (materialize mode, spilled to disk past work_mem), or for import_parse
- * items into one expanded array. Memory: the text, one context for the call (its reset callback
- * releases the json-c objects) and one for the conversation being walked, reset after each. A wrong shape raises 22023 (a character the
+ * rows into a tuplestore (materialize mode, spilled to disk past work_mem). Memory: the text, one
+ * context for the call (its reset callback releases the json-c objects) and one for the
+ * conversation being walked, reset after each. A wrong shape raises 22023 (a character the
  * database encoding lacks 22P05) naming the conversationId and the JSON path; import_parse in
  * non-strict mode returns such a conversation as a reject row instead.
  */
@@ -342,36 +342,30 @@ RejectItem(Reader *reader, json_object *conv, const ConvSummary *sum, const Walk
 }
 
 /*
- * import_parse(doc text, client_id_attributes text[], strict boolean) RETURNS import_item[]: one
- * item per conversation, in text order, with its segment and metric rows as arrays and its JSON
- * path, or (strict false) a reject item with json_path, sqlstate, reason and the conversation as
- * json-c writes it. The result is an expanded array, built one item at a time: a PL/pgSQL variable
- * takes it over without a copy (the rows of a text are held once).
+ * import_parse(doc text, client_id_attributes text[], strict boolean) RETURNS SETOF import_item:
+ * one row per conversation with its segment and metric rows as arrays and its JSON path, or
+ * (strict false) a reject row with json_path, sqlstate, reason and the conversation as json-c
+ * writes it.
  */
 PG_FUNCTION_INFO_V1(gcstitch_import_parse);
 Datum
 gcstitch_import_parse(PG_FUNCTION_ARGS)
 {
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	bool		strict = PG_GETARG_BOOL(2);
-	Oid			itemtype = get_element_type(get_fn_expr_rettype(fcinfo->flinfo));
-	TupleDesc	itemdesc;
 	ImportSink	sink = {{ImportPutSegment, ImportPutMetric}};
 	Oid			segtype,
 				mettype;
 	Reader		reader;
 	json_object *conv;
 	int			ordinal = 0;
-	Datum		items;
 	MemoryContext old;
 
-	if (!OidIsValid(itemtype))
-		elog(ERROR, "import_parse must return an array");
-	itemdesc = lookup_rowtype_tupdesc_copy(itemtype, -1);
-	if (itemdesc->natts != ITEM_NATTS)
-		elog(ERROR, "import_item has %d columns, expected %d", itemdesc->natts, ITEM_NATTS);
-	sink.segments.desc = ElementRowType(itemdesc, ITEM_SEGMENTS, SEG_NATTS, &segtype);
-	sink.metrics.desc = ElementRowType(itemdesc, ITEM_METRICS, MET_NATTS, &mettype);
-	items = EOHPGetRWDatum(&construct_empty_expanded_array(itemtype, CurrentMemoryContext, NULL)->hdr);
+	InitMaterializedSRF(fcinfo, 0);
+	if (rsinfo->setDesc->natts != ITEM_NATTS)
+		elog(ERROR, "import_item has %d columns, expected %d", rsinfo->setDesc->natts, ITEM_NATTS);
+	sink.segments.desc = ElementRowType(rsinfo->setDesc, ITEM_SEGMENTS, SEG_NATTS, &segtype);
+	sink.metrics.desc = ElementRowType(rsinfo->setDesc, ITEM_METRICS, MET_NATTS, &mettype);
 	ReaderStart(&reader, PG_GETARG_TEXT_PP(0), PG_GETARG_ARRAYTYPE_P(1));
 
 	old = MemoryContextSwitchTo(reader.conv_cxt);
@@ -399,15 +393,12 @@ gcstitch_import_parse(PG_FUNCTION_ARGS)
 			ReportWalkError(&reader, conv, &sum, &err);
 		else
 			RejectItem(&reader, conv, &sum, &err, values, nulls);
-		/* the expanded array copies the item into its own memory */
-		items = array_set_element(items, 1, &ordinal,
-								  HeapTupleGetDatum(heap_form_tuple(itemdesc, values, nulls)),
-								  false, -1, -1, false, TYPALIGN_DOUBLE);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		MemoryContextReset(reader.conv_cxt);
 	}
 	MemoryContextSwitchTo(old);
 	ReaderEnd(&reader);
-	PG_RETURN_DATUM(items);
+	return (Datum) 0;
 }
 
 /*

@@ -168,11 +168,11 @@ COMMENT ON TYPE @extschema@.import_item IS
     'Internal to import(): one parsed conversation with its rows, or a rejected one (reason not NULL)';
 
 CREATE FUNCTION @extschema@.import_parse(doc text, client_id_attributes text[], strict boolean)
-    RETURNS @extschema@.import_item[]
+    RETURNS SETOF @extschema@.import_item
     AS 'MODULE_PATHNAME', 'gcstitch_import_parse'
-    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION @extschema@.import_parse(text, text[], boolean) IS
-    'Internal to import(): parses an export in one pass into one item per conversation, in text order; strict => false returns bad conversations as rejects instead of raising';
+    'Internal to import(): parses an export in one pass; strict => false returns bad conversations as rejects instead of raising';
 
 CREATE FUNCTION @extschema@.import_conversations(doc text, ordinals int[])
     RETURNS TABLE (ordinal int, json_path text, conversation text)
@@ -237,7 +237,6 @@ CREATE FUNCTION @extschema@.import(doc text, strict boolean DEFAULT true)
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    attributes text[];
     items     @extschema@.import_item[];
     winners   int[];
     chunk     @extschema@.import_item[];
@@ -248,10 +247,12 @@ DECLARE
     refused_state  text[] := '{}';
     refused_reason text[] := '{}';
 BEGIN
-    attributes := coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
-                           '{X-Genesys-Client-Id}');
-    -- A plain call, so that the variable takes over the array import_parse builds (no copy).
-    items := @extschema@.import_parse(doc, attributes, strict);
+    SELECT coalesce(array_agg(i ORDER BY i.ordinal), '{}')
+      INTO items
+      FROM @extschema@.import_parse(doc,
+                                    coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
+                                             '{X-Genesys-Client-Id}'),
+                                    strict) i;
     conversations := 0;
     segments := 0;
     metrics := 0;

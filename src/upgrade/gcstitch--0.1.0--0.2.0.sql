@@ -9,9 +9,8 @@ COMMENT ON COLUMN @extschema@.settings.split_after_wrapup IS
     'Stitching rule 2: an offer (alert, dialing, contacting) after a wrapup starts a new interaction; false = gap rule only';
 
 -- Importer (src/sql/20_import.sql): import() takes one lock per transaction, stores in a
--- subtransaction and rejects or names what the database refuses (import_store, import_conversations);
--- import_parse returns one array (held once); a hash index on import_reject.conversation_id
--- (ids too long for a btree entry can be rejected).
+-- subtransaction and rejects or names what the database refuses (import_store, import_conversations); a hash
+-- index on import_reject.conversation_id (ids too long for a btree entry can be rejected).
 DROP INDEX @extschema@.import_reject_conversation_id_idx;
 -- A hash index: a conversationId too long for a btree entry can still be rejected.
 CREATE INDEX import_reject_conversation_id_idx ON @extschema@.import_reject USING hash (conversation_id);
@@ -19,15 +18,6 @@ COMMENT ON COLUMN @extschema@.import_reject.sqlstate IS
     'The SQLSTATE a strict import raises for it: 22023 wrong shape, 22P05 character the database encoding lacks, else the database''s error';
 COMMENT ON COLUMN @extschema@.import_reject.conversation IS
     'The conversation as JSON (written back by json-c: same members and values, compact; characters the database encoding lacks as \u escapes)';
-DROP FUNCTION @extschema@.import_parse(text, text[], boolean);
-CREATE FUNCTION @extschema@.import_parse(doc text, client_id_attributes text[], strict boolean)
-    RETURNS @extschema@.import_item[]
-    AS 'MODULE_PATHNAME', 'gcstitch_import_parse'
-    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.import_parse(text, text[], boolean) IS
-    'Internal to import(): parses an export in one pass into one item per conversation, in text order; strict => false returns bad conversations as rejects instead of raising';
-GRANT EXECUTE ON FUNCTION @extschema@.import_parse(text, text[], boolean) TO gcstitch_analyst;
-
 CREATE FUNCTION @extschema@.import_conversations(doc text, ordinals int[])
     RETURNS TABLE (ordinal int, json_path text, conversation text)
     AS 'MODULE_PATHNAME', 'gcstitch_import_conversations'
@@ -93,7 +83,6 @@ CREATE OR REPLACE FUNCTION @extschema@.import(doc text, strict boolean DEFAULT t
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    attributes text[];
     items     @extschema@.import_item[];
     winners   int[];
     chunk     @extschema@.import_item[];
@@ -104,10 +93,12 @@ DECLARE
     refused_state  text[] := '{}';
     refused_reason text[] := '{}';
 BEGIN
-    attributes := coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
-                           '{X-Genesys-Client-Id}');
-    -- A plain call, so that the variable takes over the array import_parse builds (no copy).
-    items := @extschema@.import_parse(doc, attributes, strict);
+    SELECT coalesce(array_agg(i ORDER BY i.ordinal), '{}')
+      INTO items
+      FROM @extschema@.import_parse(doc,
+                                    coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
+                                             '{X-Genesys-Client-Id}'),
+                                    strict) i;
     conversations := 0;
     segments := 0;
     metrics := 0;
