@@ -9,8 +9,9 @@ COMMENT ON COLUMN @extschema@.settings.split_after_wrapup IS
     'Stitching rule 2: an offer (alert, dialing, contacting) after a wrapup starts a new interaction; false = gap rule only';
 
 -- Importer (src/sql/20_import.sql): import() takes one lock per transaction, stores in a
--- subtransaction and rejects or names what the database refuses (import_store, import_conversations); a hash
--- index on import_reject.conversation_id (ids too long for a btree entry can be rejected).
+-- subtransaction and rejects or names what the database refuses (import_store,
+-- import_conversations); a hash index on import_reject.conversation_id (ids too long for a btree
+-- entry can be rejected).
 DROP INDEX @extschema@.import_reject_conversation_id_idx;
 -- A hash index: a conversationId too long for a btree entry can still be rejected.
 CREATE INDEX import_reject_conversation_id_idx ON @extschema@.import_reject USING hash (conversation_id);
