@@ -4,9 +4,11 @@
  *		hashes, phone numbers and addresses are masked, names and free text are dropped; timings,
  *		types, metrics and structure are kept, so stitching and the views give the same figures.
  *
- * The text is read and checked exactly as import() reads it (json_reader.c: same documents, same
- * errors), then each document is rebuilt from an allow-list: a member that no rule below names is
- * dropped whatever it holds, so a field Genesys adds later cannot leak. The rules:
+ * The text is first read and checked exactly as import() reads it (json_reader.c: the same
+ * streaming reader, the same errors), then read again one whole document at a time
+ * (json_stream_next_document: a page keeps its own members; memory: one document in json-c) and
+ * each is rebuilt from an allow-list: a member that no rule below names is dropped whatever it
+ * holds, so a field Genesys adds later cannot leak. The rules:
  * - HASH: a string becomes the first 16 bytes of HMAC-SHA256(secret, string), written as a UUID,
  *   so one id maps to one id in every page and day anonymized with the same secret (a peerId still
  *   names its session); anonymize_id() gives the same mapping for ids kept in other tables.
@@ -25,6 +27,7 @@
 #include "common/int.h"
 #include "common/sha2.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -346,6 +349,7 @@ FillObjects(Anonymizer *a, json_object *out, json_object *in, const LevelSpec *l
 		json_object *element = json_object_array_get_idx(in, i);
 		json_object *rebuilt;
 
+		CHECK_FOR_INTERRUPTS();
 		if (!json_object_is_type(element, json_type_object))
 			continue;
 		rebuilt = NewContainer(false);
@@ -543,6 +547,8 @@ gcstitch_anonymize(PG_FUNCTION_ARGS)
 	int32		shift_days = PG_GETARG_INT32(2);
 	RowSink		check = {NoRow, NoRow};
 	Reader		reader;
+	JsonStream *documents;
+	json_object *doc;
 	Anonymizer *a;
 	StringInfoData out;
 	MemoryContext old;
@@ -556,9 +562,10 @@ gcstitch_anonymize(PG_FUNCTION_ARGS)
 	old = MemoryContextSwitchTo(reader.call_cxt);
 	a = AnonymizerCreate(secret, shift_days, &reader.opts);
 	ReleaseRootOnReset(a);
-	for (int i = 0; i < reader.docs->ndocs; i++)
+	documents = json_stream_open(reader.utf8, reader.utf8_len);
+	for (int i = 0; json_stream_next_document(documents, &doc); i++)
 	{
-		BuildDocument(a, reader.docs->docs[i]);
+		BuildDocument(a, doc);
 		if (i > 0)
 			appendStringInfoChar(&out, '\n');
 		appendStringInfoString(&out, json_object_to_json_string_ext(a->root, JSON_C_TO_STRING_PLAIN |
@@ -569,7 +576,7 @@ gcstitch_anonymize(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(old);
 	json_reader_end(&reader);
 
-	result = reader.opts.convert ? pg_any_to_server(out.data, out.len, PG_UTF8) : out.data;
+	result = reader.opts.conv.convert ? pg_any_to_server(out.data, out.len, PG_UTF8) : out.data;
 	PG_RETURN_TEXT_P(cstring_to_text(result));
 }
 

@@ -1,7 +1,7 @@
 /*
  * json_reader.h
- *		The reading steps shared by every SQL function that takes an export: parse the text into
- *		documents, iterate over its conversations, report a conversation of the wrong shape.
+ *		The reading steps shared by every SQL function that takes an export: open the text as a
+ *		stream of conversations (json_doc.c), walk each, report a conversation of the wrong shape.
  */
 #ifndef GCSTITCH_JSON_READER_H
 #define GCSTITCH_JSON_READER_H
@@ -15,10 +15,11 @@
 typedef struct Reader
 {
 	WalkOptions opts;
-	MemoryContext call_cxt;		/* json-c documents live as long as this */
+	MemoryContext call_cxt;		/* json-c objects live at most as long as this */
 	MemoryContext conv_cxt;		/* reset after each conversation */
-	JsonDocs   *docs;
-	ConvIterator it;
+	const char *utf8;			/* the export in UTF-8, as the stream reads it */
+	size_t		utf8_len;
+	JsonStream *stream;
 } Reader;
 
 extern void json_reader_start(Reader *reader, text *doc, ArrayType *names);

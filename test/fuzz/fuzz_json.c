@@ -1,11 +1,13 @@
 /*
  * fuzz_json.c
- *		libFuzzer harness: the JSON reader (src/json_doc.c, src/json_rows.c, src/iso_date.c).
+ *		libFuzzer harness: the JSON reader (src/json_doc.c, src/json_rows.c, src/json_text.c,
+ *		src/iso_date.c).
  *
  * The input is the doc text of segments_from_json, metrics_from_json and import(). It is read
  * the three ways src/json_reader.c reads it: segment rows with the client id attributes,
  * metric rows, and both (import, where a bad conversation becomes a reject row with its path
- * and its JSON written back by json-c). Every row value is read back. Bad JSON and bad shapes
+ * and its JSON written back by json-c); a text read without error must also read as whole
+ * documents (anonymize's second reading). Every row value is read back. Bad JSON and bad shapes
  * must raise 22P02 or 22023; anything else (another error, a crash, a memory error or a json-c
  * object left behind after the call) is a finding.
  */
@@ -79,45 +81,54 @@ PutMetric(RowSink *sink, Datum *values, bool *nulls)
 
 /* A bad conversation as import(strict => false) stores it: path, reason, JSON text. */
 static void
-RejectRow(ConvIterator *it, json_object *conv, const WalkError *err)
+RejectRow(JsonStream *stream, const WalkOptions *opts, json_object *conv, const WalkError *err)
 {
 	StringInfoData path;
 	const char *raw;
+	char	   *message;
 
 	initStringInfo(&path);
-	conv_location_append(&path, &it->loc);
+	json_stream_append_path(stream, &path);
 	walk_error_path(&path, err);
+	message = json_text_for_message(&opts->conv, path.data, path.len);
 	raw = json_object_to_json_string_ext(conv, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	sink_sum += (uint32) strlen(path.data) + (uint32) strlen(err->detail) + (uint32) strlen(raw);
+	sink_sum += (uint32) strlen(message) + (uint32) strlen(err->detail) + (uint32) strlen(raw);
 }
 
 static void
 ReadDocument(void *arg)
 {
 	Input	   *in = (Input *) arg;
-	WalkOptions opts = {0};
+	WalkOptions opts;
 	RowSink		sink = {in->segments ? PutSegment : NULL, in->metrics ? PutMetric : NULL};
-	JsonDocs   *docs;
-	ConvIterator it;
+	JsonStream *stream;
 	json_object *conv;
 
-	if (in->segments)
-	{
-		opts.nattributes = lengthof(attribute_names);
-		opts.attributes = attribute_names;
-	}
-	docs = json_docs_parse(in->data, in->len);
-	json_docs_iterate(docs, &it);
-	while (json_docs_next(&it, &conv))
+	walk_options_init(&opts, in->segments ? attribute_names : NULL,
+					  in->segments ? lengthof(attribute_names) : 0);
+	stream = json_stream_open(in->data, in->len);
+	while (json_stream_next(stream, &conv))
 	{
 		ConvSummary sum;
 		WalkError	err;
 
 		if (!walk_conversation(conv, &opts, &sink, &sum, &err))
-			RejectRow(&it, conv, &err);
+			RejectRow(stream, &opts, conv, &err);
 		else if (sum.conversation_id == NULL)
 			fuzz_fail("a conversation was read without its conversationId");
 	}
+}
+
+/* The second reading of anonymize(): whole documents, of a text the stream has read. */
+static void
+ReadWholeDocuments(void *arg)
+{
+	Input	   *in = (Input *) arg;
+	JsonStream *stream = json_stream_open(in->data, in->len);
+	json_object *doc;
+
+	while (json_stream_next_document(stream, &doc))
+		sink_sum += (uint32) json_object_get_type(doc);
 }
 
 int
@@ -135,6 +146,9 @@ LLVMFuzzerTestOneInput(const uint8 *data, size_t size)
 
 		if (!fuzz_call(ReadDocument, &in))
 			fuzz_expect_sqlstate(allowed);
+		else if (m == 2 && !fuzz_call(ReadWholeDocuments, &in))
+			fuzz_fail("whole documents refused a text the stream read: %s",
+					  fuzz_last_error()->message);
 		fuzz_reset();
 	}
 	return 0;

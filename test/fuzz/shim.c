@@ -12,17 +12,22 @@
  * - date2j, j2date, day_tab: Julian day numbers of the proleptic Gregorian calendar (computed
  *   here from the days-from-civil formulation; checked against the server's to_char(d, 'J')
  *   from -4713-11-24 to 294276-12-31);
- * - pg_mbcliplen for a UTF-8 database (the test cluster's encoding).
+ * - pg_mbcliplen and the encoding functions for a UTF-8 database (the test cluster's encoding;
+ *   the conversion functions abort: a UTF-8 database never converts);
+ * - construct_array of varlena elements (division ids).
  */
 #include "postgres.h"
 
 #include <setjmp.h>
 
+#include "access/tupmacs.h"
+#include "catalog/namespace.h"
 #include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/memutils.h"
@@ -145,6 +150,23 @@ MemoryContextAllocHuge(MemoryContext cxt, Size size)
 	return Alloc(size, true, false);
 }
 
+void *
+MemoryContextAllocZero(MemoryContext cxt, Size size)
+{
+	if (cxt != &context)
+		fuzz_fail("MemoryContextAllocZero in an unknown context");
+	return Alloc(size, false, true);
+}
+
+/* As the backend's; MCXT_ALLOC_NO_OOM is not honoured (an error instead of NULL). */
+void *
+MemoryContextAllocExtended(MemoryContext cxt, Size size, int flags)
+{
+	if (cxt != &context)
+		fuzz_fail("MemoryContextAllocExtended in an unknown context");
+	return Alloc(size, (flags & MCXT_ALLOC_HUGE) != 0, (flags & MCXT_ALLOC_ZERO) != 0);
+}
+
 void
 pfree(void *p)
 {
@@ -152,12 +174,12 @@ pfree(void *p)
 	free(p);
 }
 
-void *
-repalloc(void *p, Size size)
+static void *
+Realloc(void *p, Size size, bool huge)
 {
 	void	   *q;
 
-	if (!AllocSizeIsValid(size))
+	if (huge ? !AllocHugeSizeIsValid(size) : !AllocSizeIsValid(size))
 		elog(ERROR, "invalid memory alloc request size %zu", size);
 	ChunkRemove(p);
 	q = realloc(p, Max(size, 1));
@@ -165,6 +187,18 @@ repalloc(void *p, Size size)
 		fuzz_fail("out of memory in repalloc");
 	ChunkInsert(q);
 	return q;
+}
+
+void *
+repalloc(void *p, Size size)
+{
+	return Realloc(p, size, false);
+}
+
+void *
+repalloc_huge(void *p, Size size)
+{
+	return Realloc(p, size, true);
 }
 
 char *
@@ -462,6 +496,73 @@ pg_mbcliplen(const char *mbstr, int len, int limit)
 		mbstr += l;
 	}
 	return clen;
+}
+
+int
+pg_encoding_mbcliplen(int encoding, const char *mbstr, int len, int limit)
+{
+	if (encoding != PG_UTF8)
+		fuzz_fail("pg_encoding_mbcliplen for encoding %d", encoding);
+	return pg_mbcliplen(mbstr, len, limit);
+}
+
+/* The database encoding: UTF8, as the test cluster's; no conversion is ever needed. */
+int
+GetDatabaseEncoding(void)
+{
+	return PG_UTF8;
+}
+
+const char *
+GetDatabaseEncodingName(void)
+{
+	return "UTF8";
+}
+
+Oid
+FindDefaultConversionProc(int32 for_encoding, int32 to_encoding)
+{
+	fuzz_fail("FindDefaultConversionProc called in a UTF8 database");
+}
+
+int
+pg_do_encoding_conversion_buf(Oid proc, int src_encoding, int dest_encoding, unsigned char *src,
+							  int srclen, unsigned char *dest, int destlen, bool noError)
+{
+	fuzz_fail("pg_do_encoding_conversion_buf called in a UTF8 database");
+}
+
+/* A one-dimensional array of varlena elements without NULLs, laid out as the backend does. */
+ArrayType *
+construct_array(Datum *elems, int nelems, Oid elmtype, int elmlen, bool elmbyval, char elmalign)
+{
+	Size		hdr = (nelems == 0) ? sizeof(ArrayType) : ARR_OVERHEAD_NONULLS(1);
+	Size		nbytes = 0;
+	ArrayType  *result;
+	char	   *p;
+
+	if (elmlen != -1 || elmbyval)
+		fuzz_fail("construct_array of a fixed-length type");
+	for (int i = 0; i < nelems; i++)
+		nbytes = att_align_nominal(nbytes + VARSIZE_ANY(DatumGetPointer(elems[i])), elmalign);
+	result = palloc0(hdr + nbytes);
+	SET_VARSIZE(result, hdr + nbytes);
+	result->ndim = (nelems == 0) ? 0 : 1;
+	result->dataoffset = 0;
+	result->elemtype = elmtype;
+	if (nelems == 0)
+		return result;
+	ARR_DIMS(result)[0] = nelems;
+	ARR_LBOUND(result)[0] = 1;
+	p = ARR_DATA_PTR(result);
+	for (int i = 0; i < nelems; i++)
+	{
+		Size		len = VARSIZE_ANY(DatumGetPointer(elems[i]));
+
+		memcpy(p, DatumGetPointer(elems[i]), len);
+		p += att_align_nominal(len, elmalign);
+	}
+	return result;
 }
 
 /* libpq message readers: missing bytes are a protocol violation, as in the backend. */
