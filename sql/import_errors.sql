@@ -53,6 +53,27 @@ SELECT pg_temp.seg('nul');
 SELECT pg_temp.met('{"conversations": [');
 SELECT pg_temp.try($$SELECT * FROM gcstitch.import('[{"conversationId": "a"}', strict => false)$$);
 
+-- The array of a page is read one conversation at a time (json-c never sees the whole page): the
+-- same offsets and reasons as a parse of the whole document (checked against json-c 0.16 parsing
+-- each document whole), for bytes after the array, between elements, at the end, and nesting
+-- (at most 64 levels in all: the page and its array count).
+SELECT pg_temp.seg('{"conversations": [], "cursor": x}');
+SELECT pg_temp.seg('[{"conversationId": "a"} {"conversationId": "b"}]');
+SELECT pg_temp.seg('{"conversations": [{"conversationId": "a"}');
+SELECT pg_temp.seg('{"conversations": [,{"conversationId": "a"}]}');
+SELECT pg_temp.seg('{''cursor'': 1, "conversations": []}');
+SELECT pg_temp.seg('[{"conversationId": "a"}, {"conversationId": "b' || chr(1) || '"}]');
+SELECT pg_temp.seg('{"conversations": [' || repeat('[', 62) || repeat(']', 62) || ']}');
+SELECT pg_temp.seg('{"conversations": [' || repeat('[', 63) || repeat(']', 63) || ']}');
+SELECT pg_temp.seg('[' || repeat('[', 63) || repeat(']', 63) || ']');
+SELECT pg_temp.seg('[' || repeat('[', 64) || repeat(']', 64) || ']');
+-- A member name written with escapes is the same name; a page must not have two arrays.
+SELECT pg_temp.seg('{"conversation\u0073": [{"conversationId": "a", "participants": 1}]}');
+SELECT pg_temp.seg('{"conversations": [], "conversations": [{"conversationId": "a"}]}');
+-- JSON null is not a document.
+SELECT pg_temp.try($$SELECT * FROM gcstitch.import('null')$$);
+SELECT pg_temp.seg('{"totalHits": 0}' || E'\n' || 'null');
+
 -- Documents of the wrong shape (always errors, even with strict => false).
 SELECT pg_temp.seg('"a string"');
 SELECT pg_temp.seg('42');

@@ -65,6 +65,16 @@ SELECT pg_temp.copy_program(p) AS cmd FROM sl_payload WHERE what = 'one byte sho
 COPY sl_in FROM PROGRAM :'cmd' (FORMAT binary);
 SELECT pg_temp.copy_program(p) AS cmd FROM sl_payload WHERE what = 'one byte more' \gset
 COPY sl_in FROM PROGRAM :'cmd' (FORMAT binary);
+-- Wrong lengths are invalid binary values (22P03), never a protocol violation: recv checks the
+-- length before it reads. Version and flags only, one byte short, nothing at all.
+\set VERBOSITY sqlstate
+SELECT pg_temp.copy_program(substr(p, 1, 2)) AS cmd FROM sl_payload WHERE what = 'same bytes' \gset
+COPY sl_in FROM PROGRAM :'cmd' (FORMAT binary);
+SELECT pg_temp.copy_program(p) AS cmd FROM sl_payload WHERE what = 'one byte short' \gset
+COPY sl_in FROM PROGRAM :'cmd' (FORMAT binary);
+SELECT pg_temp.copy_program(''::bytea) AS cmd \gset
+COPY sl_in FROM PROGRAM :'cmd' (FORMAT binary);
+\set VERBOSITY default
 SELECT count(*) AS rows_loaded FROM sl_in;
 
 DROP TABLE sl_value, sl_in, sl_payload;

@@ -1,12 +1,14 @@
 /*
  * json_reader.c
  *		SQL-callable readers of Genesys Cloud exports: segments_from_json, metrics_from_json and
- *		the parsing half of import().
+ *		the parsing half of import(); the reading steps they share are exported (json_reader.h)
+ *		for anonymize(), which checks an export exactly as import() does.
  *
- * Each parses the whole text with json-c (json_doc.c), walks every conversation (json_rows.c)
- * and puts rows into a tuplestore (materialize mode). Memory: one context for the call (its reset
- * callback releases every json-c object) and one for the conversation being walked, reset after
- * each. A wrong shape raises 22023 naming the conversationId and the JSON path; import_parse in
+ * Each reads the text one conversation at a time (json_doc.c), walks it (json_rows.c) and puts
+ * rows into a tuplestore (materialize mode, spilled to disk past work_mem). Memory: the text, one
+ * context for the call (its reset callback releases the json-c objects) and one for the
+ * conversation being walked, reset after each. A wrong shape raises 22023 (a character the
+ * database encoding lacks 22P05) naming the conversationId and the JSON path; import_parse in
  * non-strict mode returns such a conversation as a reject row instead.
  */
 #include "postgres.h"
@@ -22,8 +24,7 @@
 #include "utils/tuplestore.h"
 #include "utils/typcache.h"
 
-#include "json_doc.h"
-#include "json_rows.h"
+#include "json_reader.h"
 
 /* Columns of gcstitch.import_item, in order. */
 typedef enum ItemColumn
@@ -57,16 +58,6 @@ typedef struct ImportSink
 	ArraySink	segments;
 	ArraySink	metrics;
 } ImportSink;
-
-/* State shared by the three readers. */
-typedef struct Reader
-{
-	WalkOptions opts;
-	MemoryContext call_cxt;		/* json-c documents live as long as this */
-	MemoryContext conv_cxt;		/* reset after each conversation */
-	JsonDocs   *docs;
-	ConvIterator it;
-} Reader;
 
 static void
 StorePut(RowSink *sink, Datum *values, bool *nulls)
@@ -106,11 +97,14 @@ ReadAttributeNames(ArrayType *names, WalkOptions *opts)
 {
 	Datum	   *elems;
 	bool	   *nulls;
-	int			n;
+	int			n = 0;
+	char	  **utf8 = NULL;
 
-	deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	opts->attributes = palloc(sizeof(char *) * Max(n, 1));
-	opts->nattributes = n;
+	if (names != NULL)
+	{
+		deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+		utf8 = palloc(sizeof(char *) * Max(n, 1));
+	}
 	for (int i = 0; i < n; i++)
 	{
 		char	   *name;
@@ -120,16 +114,15 @@ ReadAttributeNames(ArrayType *names, WalkOptions *opts)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("client_id_attributes must not contain NULL")));
 		name = text_to_cstring(DatumGetTextPP(elems[i]));
-		opts->attributes[i] = pg_server_to_any(name, strlen(name), PG_UTF8);
+		utf8[i] = pg_server_to_any(name, strlen(name), PG_UTF8);
 	}
+	walk_options_init(opts, utf8, n);
 }
 
-/* Parses doc into a new call context; the caller walks reader->it. */
-static void
-ReaderStart(Reader *reader, text *doc, ArrayType *names)
+/* Opens doc in a new call context; the caller reads reader->stream. */
+void
+json_reader_start(Reader *reader, text *doc, ArrayType *names)
 {
-	const char *data = VARDATA_ANY(doc);
-	size_t		len = VARSIZE_ANY_EXHDR(doc);
 	MemoryContext old;
 
 	reader->call_cxt = AllocSetContextCreate(CurrentMemoryContext, "gcstitch json reader",
@@ -137,90 +130,85 @@ ReaderStart(Reader *reader, text *doc, ArrayType *names)
 	reader->conv_cxt = AllocSetContextCreate(reader->call_cxt, "gcstitch json conversation",
 											 ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(reader->call_cxt);
-	memset(&reader->opts, 0, sizeof(WalkOptions));
-	if (names != NULL)
-		ReadAttributeNames(names, &reader->opts);
-	if (GetDatabaseEncoding() != PG_UTF8)
-	{
-		/* json-c decodes \u escapes to UTF-8: read everything in UTF-8, convert back per value */
-		char	   *utf8 = pg_server_to_any(data, len, PG_UTF8);
-
-		reader->opts.convert = true;
-		if (utf8 != data)
-		{
-			data = utf8;
-			len = strlen(utf8);
-		}
-	}
-	reader->docs = json_docs_parse(data, len);
-	json_docs_iterate(reader->docs, &reader->it);
+	ReadAttributeNames(names, &reader->opts);
+	/* json-c decodes \u escapes to UTF-8: read everything in UTF-8, convert back per value */
+	reader->utf8 = json_text_utf8(&reader->opts.conv, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc),
+								  &reader->utf8_len);
+	reader->stream = json_stream_open(reader->utf8, reader->utf8_len);
 	MemoryContextSwitchTo(old);
 }
 
 /* Releases the documents (the reset callback puts every json-c object). */
-static void
-ReaderEnd(Reader *reader)
+void
+json_reader_end(Reader *reader)
 {
 	MemoryContextDelete(reader->call_cxt);
 }
 
-/* The conversationId for a message: the one read, else a string member, else NULL. */
-static char *
-FailedConversationId(json_object *conv, const ConvSummary *sum)
+/* The conversationId (UTF-8) of a conversation that failed: the one read, else a string member. */
+static bool
+FailedConversationId(json_object *conv, const ConvSummary *sum, const char **id, int *len)
 {
 	json_object *v;
 
-	if (sum->conversation_id != NULL)
-		return pnstrdup(sum->conversation_id, sum->conversation_id_len);
-	if (json_object_is_type(conv, json_type_object) &&
+	*id = sum->conversation_id;
+	*len = sum->conversation_id_len;
+	if (*id == NULL && json_object_is_type(conv, json_type_object) &&
 		json_object_object_get_ex(conv, "conversationId", &v) &&
-		json_object_is_type(v, json_type_string) &&
-		json_object_get_string_len(v) > 0)
-		return pnstrdup(json_object_get_string(v), json_object_get_string_len(v));
-	return NULL;
+		json_object_is_type(v, json_type_string) && json_object_get_string_len(v) > 0)
+	{
+		*id = json_object_get_string(v);
+		*len = json_object_get_string_len(v);
+	}
+	return *id != NULL;
 }
 
+/* The JSON path of the current conversation, and of the error inside it when err is given. */
 static char *
-FailedPath(const ConvLocation *loc, const WalkError *err)
+ConversationPath(Reader *reader, const WalkError *err)
 {
 	StringInfoData path;
 
 	initStringInfo(&path);
-	conv_location_append(&path, loc);
-	walk_error_path(&path, err);
-	return path.data;
+	json_stream_append_path(reader->stream, &path);
+	if (err != NULL)
+		walk_error_path(&path, err);
+	return json_text_for_message(&reader->opts.conv, path.data, path.len);
 }
 
-static void
-ReportWalkError(Reader *reader, json_object *conv, const ConvSummary *sum, const WalkError *err)
+/* Raises the error of a conversation that walk_conversation refused. */
+void
+json_reader_report_error(Reader *reader, json_object *conv, const ConvSummary *sum, const WalkError *err)
 {
-	char	   *id = FailedConversationId(conv, sum);
-	char	   *path = FailedPath(&reader->it.loc, err);
+	const char *id;
+	int			len;
+	char	   *path = ConversationPath(reader, err);
 
-	if (id != NULL)
+	if (FailedConversationId(conv, sum, &id, &len))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid conversation \"%s\" at %s", id, path),
+				(errcode(err->sqlstate),
+				 errmsg("invalid conversation %s at %s",
+						json_text_quoted(&reader->opts.conv, id, len), path),
 				 errdetail("%s", err->detail)));
 	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			(errcode(err->sqlstate),
 			 errmsg("invalid conversation at %s", path),
 			 errdetail("%s", err->detail)));
 }
 
 /* Walks every conversation into sink; any bad one raises its error. */
-static void
-ReaderRunStrict(Reader *reader, RowSink *sink)
+void
+json_reader_run_strict(Reader *reader, RowSink *sink)
 {
 	json_object *conv;
 	ConvSummary sum;
 	WalkError	err;
 	MemoryContext old = MemoryContextSwitchTo(reader->conv_cxt);
 
-	while (json_docs_next(&reader->it, &conv))
+	while (json_stream_next(reader->stream, &conv))
 	{
 		if (!walk_conversation(conv, &reader->opts, sink, &sum, &err))
-			ReportWalkError(reader, conv, &sum, &err);
+			json_reader_report_error(reader, conv, &sum, &err);
 		MemoryContextReset(reader->conv_cxt);
 	}
 	MemoryContextSwitchTo(old);
@@ -239,9 +227,9 @@ ReadIntoResult(FunctionCallInfo fcinfo, StoreSink *sink, int natts, ArrayType *n
 			 rsinfo->setDesc->natts, natts);
 	sink->store = rsinfo->setResult;
 	sink->desc = rsinfo->setDesc;
-	ReaderStart(&reader, PG_GETARG_TEXT_PP(0), names);
-	ReaderRunStrict(&reader, &sink->base);
-	ReaderEnd(&reader);
+	json_reader_start(&reader, PG_GETARG_TEXT_PP(0), names);
+	json_reader_run_strict(&reader, &sink->base);
+	json_reader_end(&reader);
 }
 
 /* segments_from_json(doc text, client_id_attributes text[]): one row per segment. */
@@ -284,32 +272,71 @@ ElementRowType(TupleDesc desc, int column, int natts, Oid *elemtype)
 	return rowdesc;
 }
 
-/* A text[] from a checked divisionIds array. */
-static Datum
-DivisionIds(const WalkOptions *opts, json_object *ids)
-{
-	size_t		n = json_object_array_length(ids);
-	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (size_t i = 0; i < n; i++)
-	{
-		json_object *e = json_object_array_get_idx(ids, i);
-
-		elems[i] = walk_make_text(opts, json_object_get_string(e), json_object_get_string_len(e));
-	}
-	return PointerGetDatum(construct_array(elems, (int) n, TEXTOID, -1, false, TYPALIGN_INT));
-}
-
 static Datum
 RowArray(ArraySink *a, Oid elemtype)
 {
 	return PointerGetDatum(construct_array(a->items, a->n, elemtype, -1, false, TYPALIGN_DOUBLE));
 }
 
+/* Sets the columns of an item from a conversation walked without error. */
+static void
+GoodItem(const ConvSummary *sum, ImportSink *sink, Oid segtype, Oid mettype,
+		 Datum *values, bool *nulls)
+{
+	values[ITEM_CONVERSATION_ID] = sum->conversation_id_text;
+	values[ITEM_CONVERSATION_START] = TimestampTzGetDatum(sum->start);
+	values[ITEM_CONVERSATION_END] = TimestampTzGetDatum(sum->end);
+	values[ITEM_ORIGINATING_DIRECTION] = sum->originating_direction;
+	values[ITEM_DIVISION_IDS] = sum->division_ids;
+	values[ITEM_LAST_EVENT_AT] = TimestampTzGetDatum(sum->last_event);
+	values[ITEM_SEGMENTS] = RowArray(&sink->segments, segtype);
+	values[ITEM_METRICS] = RowArray(&sink->metrics, mettype);
+	nulls[ITEM_CONVERSATION_ID] = false;
+	nulls[ITEM_CONVERSATION_START] = !sum->has_start;
+	nulls[ITEM_CONVERSATION_END] = !sum->has_end;
+	nulls[ITEM_ORIGINATING_DIRECTION] = !sum->has_originating_direction;
+	nulls[ITEM_DIVISION_IDS] = !sum->has_division_ids;
+	nulls[ITEM_LAST_EVENT_AT] = !sum->has_last_event;
+	nulls[ITEM_SEGMENTS] = nulls[ITEM_METRICS] = false;
+}
+
+/* The conversation as JSON, written back by json-c, in the database encoding (escaped). */
+static Datum
+ConversationJson(Reader *reader, json_object *conv)
+{
+	const char *raw = json_object_to_json_string_ext(conv, JSON_C_TO_STRING_PLAIN |
+													 JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	return CStringGetTextDatum(json_text_for_message(&reader->opts.conv, raw, strlen(raw)));
+}
+
+/* Sets the columns of a reject item: the conversationId when known, SQLSTATE, reason and JSON. */
+static void
+RejectItem(Reader *reader, json_object *conv, const ConvSummary *sum, const WalkError *err,
+		   Datum *values, bool *nulls)
+{
+	const char *id;
+	int			len;
+
+	if (FailedConversationId(conv, sum, &id, &len))
+	{
+		values[ITEM_CONVERSATION_ID] =
+			CStringGetTextDatum(json_text_for_message(&reader->opts.conv, id, len));
+		nulls[ITEM_CONVERSATION_ID] = false;
+	}
+	values[ITEM_JSON_PATH] = CStringGetTextDatum(ConversationPath(reader, err));
+	values[ITEM_SQLSTATE] = CStringGetTextDatum(unpack_sql_state(err->sqlstate));
+	values[ITEM_REASON] = CStringGetTextDatum(err->detail);
+	values[ITEM_CONVERSATION] = ConversationJson(reader, conv);
+	nulls[ITEM_JSON_PATH] = nulls[ITEM_SQLSTATE] = false;
+	nulls[ITEM_REASON] = nulls[ITEM_CONVERSATION] = false;
+}
+
 /*
  * import_parse(doc text, client_id_attributes text[], strict boolean) RETURNS SETOF import_item:
- * one row per conversation with its segment and metric rows as arrays, or (strict false) a reject
- * row with json_path, sqlstate, reason and the conversation as json-c writes it.
+ * one row per conversation with its segment and metric rows as arrays and its JSON path, or
+ * (strict false) a reject row with json_path, sqlstate, reason and the conversation as json-c
+ * writes it.
  */
 PG_FUNCTION_INFO_V1(gcstitch_import_parse);
 Datum
@@ -330,10 +357,10 @@ gcstitch_import_parse(PG_FUNCTION_ARGS)
 		elog(ERROR, "import_item has %d columns, expected %d", rsinfo->setDesc->natts, ITEM_NATTS);
 	sink.segments.desc = ElementRowType(rsinfo->setDesc, ITEM_SEGMENTS, SEG_NATTS, &segtype);
 	sink.metrics.desc = ElementRowType(rsinfo->setDesc, ITEM_METRICS, MET_NATTS, &mettype);
-	ReaderStart(&reader, PG_GETARG_TEXT_PP(0), PG_GETARG_ARRAYTYPE_P(1));
+	json_reader_start(&reader, PG_GETARG_TEXT_PP(0), PG_GETARG_ARRAYTYPE_P(1));
 
 	old = MemoryContextSwitchTo(reader.conv_cxt);
-	while (json_docs_next(&reader.it, &conv))
+	while (json_stream_next(reader.stream, &conv))
 	{
 		Datum		values[ITEM_NATTS];
 		bool		nulls[ITEM_NATTS];
@@ -349,55 +376,66 @@ gcstitch_import_parse(PG_FUNCTION_ARGS)
 
 		if (walk_conversation(conv, &reader.opts, &sink.base, &sum, &err))
 		{
-			values[ITEM_CONVERSATION_ID] =
-				walk_make_text(&reader.opts, sum.conversation_id, sum.conversation_id_len);
-			values[ITEM_CONVERSATION_START] = TimestampTzGetDatum(sum.start);
-			values[ITEM_CONVERSATION_END] = TimestampTzGetDatum(sum.end);
-			values[ITEM_LAST_EVENT_AT] = TimestampTzGetDatum(sum.last_event);
-			nulls[ITEM_CONVERSATION_ID] = false;
-			nulls[ITEM_CONVERSATION_START] = !sum.has_start;
-			nulls[ITEM_CONVERSATION_END] = !sum.has_end;
-			nulls[ITEM_LAST_EVENT_AT] = !sum.has_last_event;
-			if (sum.originating_direction != NULL)
-			{
-				values[ITEM_ORIGINATING_DIRECTION] =
-					walk_make_text(&reader.opts, json_object_get_string(sum.originating_direction),
-								   json_object_get_string_len(sum.originating_direction));
-				nulls[ITEM_ORIGINATING_DIRECTION] = false;
-			}
-			if (sum.division_ids != NULL)
-			{
-				values[ITEM_DIVISION_IDS] = DivisionIds(&reader.opts, sum.division_ids);
-				nulls[ITEM_DIVISION_IDS] = false;
-			}
-			values[ITEM_SEGMENTS] = RowArray(&sink.segments, segtype);
-			values[ITEM_METRICS] = RowArray(&sink.metrics, mettype);
-			nulls[ITEM_SEGMENTS] = nulls[ITEM_METRICS] = false;
+			GoodItem(&sum, &sink, segtype, mettype, values, nulls);
+			values[ITEM_JSON_PATH] = CStringGetTextDatum(ConversationPath(&reader, NULL));
+			nulls[ITEM_JSON_PATH] = false;
 		}
 		else if (strict)
-			ReportWalkError(&reader, conv, &sum, &err);
+			json_reader_report_error(&reader, conv, &sum, &err);
 		else
-		{
-			char	   *id = FailedConversationId(conv, &sum);
-			const char *raw = json_object_to_json_string_ext(conv, JSON_C_TO_STRING_PLAIN |
-															  JSON_C_TO_STRING_NOSLASHESCAPE);
-
-			if (id != NULL)
-			{
-				values[ITEM_CONVERSATION_ID] = walk_make_text(&reader.opts, id, strlen(id));
-				nulls[ITEM_CONVERSATION_ID] = false;
-			}
-			values[ITEM_JSON_PATH] = CStringGetTextDatum(FailedPath(&reader.it.loc, &err));
-			values[ITEM_SQLSTATE] = CStringGetTextDatum("22023");
-			values[ITEM_REASON] = CStringGetTextDatum(err.detail);
-			values[ITEM_CONVERSATION] = walk_make_text(&reader.opts, raw, strlen(raw));
-			nulls[ITEM_JSON_PATH] = nulls[ITEM_SQLSTATE] = false;
-			nulls[ITEM_REASON] = nulls[ITEM_CONVERSATION] = false;
-		}
+			RejectItem(&reader, conv, &sum, &err, values, nulls);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		MemoryContextReset(reader.conv_cxt);
 	}
 	MemoryContextSwitchTo(old);
-	ReaderEnd(&reader);
+	json_reader_end(&reader);
+	return (Datum) 0;
+}
+
+/*
+ * import_conversations(doc text, ordinals int[]) RETURNS TABLE (ordinal int, json_path text,
+ * conversation text): the conversations at these positions (1-based, in text order), as JSON
+ * written back by json-c, for the reject rows of conversations the database refused to store.
+ */
+PG_FUNCTION_INFO_V1(gcstitch_import_conversations);
+Datum
+gcstitch_import_conversations(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ArrayType  *wanted_array = PG_GETARG_ARRAYTYPE_P(1);
+	Datum	   *wanted;
+	bool	   *wanted_nulls;
+	int			nwanted;
+	int			next = 0;
+	int			ordinal = 0;
+	Reader		reader;
+	json_object *conv;
+	MemoryContext old;
+
+	InitMaterializedSRF(fcinfo, 0);
+	deconstruct_array(wanted_array, INT4OID, 4, true, TYPALIGN_INT, &wanted, &wanted_nulls, &nwanted);
+	for (int i = 0; i < nwanted; i++)
+		if (wanted_nulls[i] || (i > 0 && DatumGetInt32(wanted[i]) <= DatumGetInt32(wanted[i - 1])))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ordinals must be in ascending order, without NULL")));
+	json_reader_start(&reader, PG_GETARG_TEXT_PP(0), NULL);
+	old = MemoryContextSwitchTo(reader.conv_cxt);
+	while (next < nwanted && json_stream_next(reader.stream, &conv))
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		if (++ordinal != DatumGetInt32(wanted[next]))
+			continue;
+		next++;
+		values[0] = Int32GetDatum(ordinal);
+		values[1] = CStringGetTextDatum(ConversationPath(&reader, NULL));
+		values[2] = ConversationJson(&reader, conv);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		MemoryContextReset(reader.conv_cxt);
+	}
+	MemoryContextSwitchTo(old);
+	json_reader_end(&reader);
 	return (Datum) 0;
 }

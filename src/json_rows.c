@@ -9,21 +9,55 @@
  * conversationId, a missing segmentStart or metric name/value, a session with segments but no
  * sessionId, or a sessionId seen twice in one conversation stops the walk: it returns false with
  * the position and a sentence in *err, and the caller reports it (22023) or rejects the
- * conversation. JSON null counts as absent everywhere.
+ * conversation. So does a string with a character the database encoding lacks (22P05). JSON null
+ * counts as absent everywhere.
+ *
+ * Bounded work: the time is linear in the size of the conversation (sessionIds are checked with a
+ * hash set, client id attributes looked up from whichever side is smaller), and interrupts are
+ * checked at every session, segment and metric.
  */
 #include "postgres.h"
 
-#include "mb/pg_wchar.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "common/pg_prng.h"
+#include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
 #include "iso_date.h"
 #include "json_rows.h"
 
-/* Visits the members of a JSON object in document order. */
-#define foreach_member(obj, entry) \
-	for (struct lh_entry *entry = lh_table_head(json_object_get_object(obj)); \
-		 entry != NULL; entry = lh_entry_next(entry))
+/* A set of strings (sessionIds, attribute names) with a rank, hashed with a per-call seed. */
+typedef struct StrKey
+{
+	const char *s;
+	int			len;
+} StrKey;
+
+typedef struct StrEntry
+{
+	StrKey		key;
+	uint32		hash;
+	int			rank;
+	char		status;
+} StrEntry;
+
+#define SH_PREFIX strset
+#define SH_ELEMENT_TYPE StrEntry
+#define SH_KEY_TYPE StrKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) \
+	((uint32) hash_bytes_extended((const unsigned char *) (k).s, (k).len, \
+								  *(const uint64 *) (tb)->private_data))
+#define SH_EQUAL(tb, a, b) ((a).len == (b).len && memcmp((a).s, (b).s, (a).len) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
 typedef struct Walk
 {
@@ -35,14 +69,12 @@ typedef struct Walk
 	bool		segnull[SEG_NATTS];
 	Datum		met[MET_NATTS];
 	bool		metnull[MET_NATTS];
-	const char **session_ids;	/* seen in this conversation */
-	int			nsession_ids;
-	int			session_ids_capacity;
+	strset_hash *session_ids;	/* seen in this conversation, or NULL before the first */
 } Walk;
 
 /* A JSON value's type, for messages. */
 static const char *
-TypeName(json_object *v)
+JsonTypeName(json_object *v)
 {
 	switch (json_object_get_type(v))
 	{
@@ -92,29 +124,25 @@ Fail(Walk *w, const char *key, const char *fmt,...)
 	return false;
 }
 
-/* A string for a message: quoted, cut at 80 bytes (on a character boundary). */
+/* A json-c string for a message: quoted, cut at 80 bytes, in the database encoding. */
 static char *
-Quoted(const char *s, int len)
+Quoted(Walk *w, const char *s, int len)
 {
-	int			cut = len;
-
-	if (len > 80)
-		cut = pg_mbcliplen(s, len, 80);
-	return psprintf("\"%.*s\"%s", cut, s, cut < len ? "..." : "");
+	return json_text_quoted(&w->opts->conv, s, len);
 }
 
-/* A text datum from a json-c string. */
-Datum
-walk_make_text(const WalkOptions *opts, const char *s, int len)
+/* A text datum from a json-c string; fails (22P05) on a character the database encoding lacks. */
+static bool
+MakeText(Walk *w, const char *key, const char *s, int len, Datum *d)
 {
-	if (opts->convert)
-	{
-		char	   *converted = pg_any_to_server(s, len, PG_UTF8);
+	pg_wchar	missing;
 
-		if (converted != s)
-			return PointerGetDatum(cstring_to_text(converted));
-	}
-	return PointerGetDatum(cstring_to_text_with_len(s, len));
+	if (json_text_datum(&w->opts->conv, s, len, d, &missing))
+		return true;
+	Fail(w, key, "The string %s has the character U+%04X, which encoding \"%s\" cannot represent.",
+		 Quoted(w, s, len), missing, GetDatabaseEncodingName());
+	w->err->sqlstate = ERRCODE_UNTRANSLATABLE_CHARACTER;
+	return false;
 }
 
 /* A string member (or null): checks it and sets *s, *len (s NULL for null). */
@@ -127,7 +155,7 @@ GetString(Walk *w, json_object *v, const char *key, const char **s, int *len)
 		return true;
 	}
 	if (!json_object_is_type(v, json_type_string))
-		return Fail(w, key, "Expected a string, found %s.", TypeName(v));
+		return Fail(w, key, "Expected a string, found %s.", JsonTypeName(v));
 	*s = json_object_get_string(v);
 	*len = json_object_get_string_len(v);
 	if (memchr(*s, '\0', *len) != NULL)
@@ -145,9 +173,7 @@ TextField(Walk *w, json_object *v, const char *key, Datum *d, bool *isnull)
 	if (!GetString(w, v, key, &s, &len))
 		return false;
 	*isnull = (s == NULL);
-	if (s != NULL)
-		*d = walk_make_text(w->opts, s, len);
-	return true;
+	return s == NULL || MakeText(w, key, s, len, d);
 }
 
 /* A date member (or null): *isnull for null. */
@@ -163,7 +189,7 @@ DateField(Walk *w, json_object *v, const char *key, TimestampTz *ts, bool *isnul
 	if (s != NULL && !iso_date_parse(s, len, ts))
 		return Fail(w, key,
 					"Expected an ISO-8601 date with a zone and zero-padded fields, such as \"2024-11-04T08:42:19.734Z\"; found %s.",
-					Quoted(s, len));
+					Quoted(w, s, len));
 	return true;
 }
 
@@ -172,7 +198,7 @@ static bool
 ArrayField(Walk *w, json_object *v, const char *key)
 {
 	if (v != NULL && !json_object_is_type(v, json_type_array))
-		return Fail(w, key, "Expected an array, found %s.", TypeName(v));
+		return Fail(w, key, "Expected an array, found %s.", JsonTypeName(v));
 	return true;
 }
 
@@ -192,8 +218,8 @@ CheckOrder(Walk *w, const char *end_key, TimestampTz start, TimestampTz end,
 	if (end >= start)
 		return true;
 	return Fail(w, end_key, "%s %s is before %s %s.",
-				end_key, Quoted(json_object_get_string(end_v), json_object_get_string_len(end_v)),
-				start_key, Quoted(json_object_get_string(start_v), json_object_get_string_len(start_v)));
+				end_key, Quoted(w, json_object_get_string(end_v), json_object_get_string_len(end_v)),
+				start_key, Quoted(w, json_object_get_string(start_v), json_object_get_string_len(start_v)));
 }
 
 static bool
@@ -208,9 +234,10 @@ WalkSegment(Walk *w, json_object *seg, int index)
 	Datum	   *values = w->seg;
 	bool	   *nulls = w->segnull;
 
+	CHECK_FOR_INTERRUPTS();
 	w->err->segment = index;
 	if (!json_object_is_type(seg, json_type_object))
-		return Fail(w, NULL, "A segment must be an object, found %s.", TypeName(seg));
+		return Fail(w, NULL, "A segment must be an object, found %s.", JsonTypeName(seg));
 	nulls[SEG_SEGMENT_TYPE] = nulls[SEG_QUEUE_ID] = true;
 	nulls[SEG_DISCONNECT_TYPE] = nulls[SEG_WRAP_UP_CODE] = true;
 
@@ -276,9 +303,10 @@ WalkMetric(Walk *w, json_object *met, int index)
 	Datum	   *values = w->met;
 	bool	   *nulls = w->metnull;
 
+	CHECK_FOR_INTERRUPTS();
 	w->err->metric = index;
 	if (!json_object_is_type(met, json_type_object))
-		return Fail(w, NULL, "A metric must be an object, found %s.", TypeName(met));
+		return Fail(w, NULL, "A metric must be an object, found %s.", JsonTypeName(met));
 
 	foreach_member(met, entry)
 	{
@@ -303,7 +331,7 @@ WalkMetric(Walk *w, json_object *met, int index)
 	if (!has_value || value_v == NULL)
 		return Fail(w, "value", "A metric must have a value.");
 	if (!json_object_is_type(value_v, json_type_int))
-		return Fail(w, "value", "Expected an integer, found %s.", TypeName(value_v));
+		return Fail(w, "value", "Expected an integer, found %s.", JsonTypeName(value_v));
 	else
 	{
 		int64		value = json_object_get_int64(value_v);
@@ -327,20 +355,15 @@ WalkMetric(Walk *w, json_object *met, int index)
 
 /* Remembers a sessionId; false when the conversation already has it. */
 static bool
-NewSessionId(Walk *w, const char *id)
+NewSessionId(Walk *w, const char *id, int len)
 {
-	for (int i = 0; i < w->nsession_ids; i++)
-		if (strcmp(w->session_ids[i], id) == 0)
-			return false;
-	if (w->nsession_ids == w->session_ids_capacity)
-	{
-		w->session_ids_capacity = Max(8, w->session_ids_capacity * 2);
-		w->session_ids = w->session_ids == NULL ?
-			palloc(sizeof(char *) * w->session_ids_capacity) :
-			repalloc(w->session_ids, sizeof(char *) * w->session_ids_capacity);
-	}
-	w->session_ids[w->nsession_ids++] = id;
-	return true;
+	StrKey		key = {id, len};
+	bool		found;
+
+	if (w->session_ids == NULL)
+		w->session_ids = strset_create(CurrentMemoryContext, 16, (void *) &w->opts->hash_seed);
+	strset_insert(w->session_ids, key, &found);
+	return !found;
 }
 
 static bool
@@ -354,10 +377,11 @@ WalkSession(Walk *w, json_object *sess, int index)
 	Datum	   *values = w->seg;
 	bool	   *nulls = w->segnull;
 
+	CHECK_FOR_INTERRUPTS();
 	w->err->session = index;
 	w->err->segment = w->err->metric = -1;
 	if (!json_object_is_type(sess, json_type_object))
-		return Fail(w, NULL, "A session must be an object, found %s.", TypeName(sess));
+		return Fail(w, NULL, "A session must be an object, found %s.", JsonTypeName(sess));
 	nulls[SEG_MEDIA_TYPE] = nulls[SEG_DIRECTION] = nulls[SEG_ANI] = true;
 	nulls[SEG_DNIS] = nulls[SEG_PEER_ID] = true;
 
@@ -401,10 +425,11 @@ WalkSession(Walk *w, json_object *sess, int index)
 	}
 	if (session_id != NULL)
 	{
-		if (!NewSessionId(w, session_id))
+		if (!NewSessionId(w, session_id, session_id_len))
 			return Fail(w, "sessionId", "The sessionId %s appears twice in this conversation.",
-						Quoted(session_id, session_id_len));
-		sid = walk_make_text(w->opts, session_id, session_id_len);
+						Quoted(w, session_id, session_id_len));
+		if (!MakeText(w, "sessionId", session_id, session_id_len, &sid))
+			return false;
 	}
 	values[SEG_SESSION_ID] = w->met[MET_SESSION_ID] = sid;
 	nulls[SEG_SESSION_ID] = w->metnull[MET_SESSION_ID] = (session_id == NULL);
@@ -432,34 +457,93 @@ WalkSession(Walk *w, json_object *sess, int index)
 	return true;
 }
 
-/* The client id: the first named attribute present with a non-empty string value. */
+/*
+ * Looks at the attribute of rank `rank` (value v): a non-empty string becomes the client id when
+ * no better-ranked one was found, a value of the wrong type fails unless a better-ranked string
+ * was found; false on failure.
+ */
+static bool
+ConsiderAttribute(Walk *w, int rank, json_object *v, int *best)
+{
+	const char *s;
+	int			len;
+
+	if (rank >= *best)
+		return true;
+	if (!GetString(w, v, "attributes", &s, &len))
+	{
+		w->err->subkey = w->opts->attributes[rank];
+		return false;
+	}
+	if (s == NULL || len == 0)
+		return true;
+	if (!MakeText(w, "attributes", s, len, &w->seg[SEG_CLIENT_ID]))
+	{
+		w->err->subkey = w->opts->attributes[rank];
+		return false;
+	}
+	w->segnull[SEG_CLIENT_ID] = false;
+	*best = rank;
+	return true;
+}
+
+/*
+ * The client id: the first named attribute present with a non-empty string value. Attributes of
+ * a wrong type ranked before it fail; ones after it are not looked at. The names are looked up
+ * in the attributes, or the attributes in the names, whichever list is shorter.
+ */
 static bool
 ClientId(Walk *w, json_object *attributes)
 {
+	int			none = w->opts->nattributes;
+	int			best = none,
+				bad = none;
+	json_object *best_v = NULL,
+			   *bad_v = NULL;
+
 	w->segnull[SEG_CLIENT_ID] = true;
 	if (attributes == NULL)
 		return true;
-	for (int i = 0; i < w->opts->nattributes; i++)
+	if (w->opts->nattributes <= json_object_object_length(attributes))
 	{
-		json_object *v;
-		const char *s;
-		int			len;
+		for (int i = 0; i < w->opts->nattributes && best == w->opts->nattributes; i++)
+		{
+			json_object *v;
 
-		if (!json_object_object_get_ex(attributes, w->opts->attributes[i], &v))
-			continue;
-		if (!GetString(w, v, "attributes", &s, &len))
-		{
-			w->err->subkey = w->opts->attributes[i];
-			return false;
+			if (json_object_object_get_ex(attributes, w->opts->attributes[i], &v) &&
+				!ConsiderAttribute(w, i, v, &best))
+				return false;
 		}
-		if (s != NULL && len > 0)
+		return true;
+	}
+	/* Members in document order: keep the best-ranked usable one and the best-ranked bad one. */
+	foreach_member(attributes, entry)
+	{
+		const char *name = (const char *) lh_entry_k(entry);
+		json_object *v = (json_object *) lh_entry_v(entry);
+		StrKey		key = {name, (int) strlen(name)};
+		StrEntry   *named = strset_lookup(w->opts->attribute_set, key);
+
+		if (named == NULL || v == NULL)
+			continue;
+		if (!json_object_is_type(v, json_type_string) ||
+			memchr(json_object_get_string(v), '\0', json_object_get_string_len(v)) != NULL)
 		{
-			w->seg[SEG_CLIENT_ID] = walk_make_text(w->opts, s, len);
-			w->segnull[SEG_CLIENT_ID] = false;
-			return true;
+			if (named->rank < bad)
+			{
+				bad = named->rank;
+				bad_v = v;
+			}
+		}
+		else if (json_object_get_string_len(v) > 0 && named->rank < best)
+		{
+			best = named->rank;
+			best_v = v;
 		}
 	}
-	return true;
+	if (bad < best)
+		return ConsiderAttribute(w, bad, bad_v, &none);
+	return best == none || ConsiderAttribute(w, best, best_v, &none);
 }
 
 static bool
@@ -470,10 +554,11 @@ WalkParticipant(Walk *w, json_object *part, int index)
 	Datum	   *values = w->seg;
 	bool	   *nulls = w->segnull;
 
+	CHECK_FOR_INTERRUPTS();
 	w->err->participant = index;
 	w->err->session = -1;
 	if (!json_object_is_type(part, json_type_object))
-		return Fail(w, NULL, "A participant must be an object, found %s.", TypeName(part));
+		return Fail(w, NULL, "A participant must be an object, found %s.", JsonTypeName(part));
 	nulls[SEG_PARTICIPANT_ID] = nulls[SEG_PURPOSE] = nulls[SEG_USER_ID] = true;
 
 	foreach_member(part, entry)
@@ -499,7 +584,7 @@ WalkParticipant(Walk *w, json_object *part, int index)
 				{
 					attributes = v;
 					if (v != NULL && !json_object_is_type(v, json_type_object))
-						ok = Fail(w, key, "Expected an object, found %s.", TypeName(v));
+						ok = Fail(w, key, "Expected an object, found %s.", JsonTypeName(v));
 				}
 				break;
 			case 's':
@@ -531,30 +616,37 @@ WalkParticipant(Walk *w, json_object *part, int index)
 	return true;
 }
 
-/* Checks divisionIds: an array of strings (or null). */
+/* divisionIds: an array of strings (or null), as a text[] in the summary. */
 static bool
-CheckDivisionIds(Walk *w, json_object *v)
+DivisionIds(Walk *w, json_object *v)
 {
 	size_t		n;
+	Datum	   *elems;
 
+	w->summary->has_division_ids = (v != NULL);
 	if (v == NULL)
 		return true;
 	if (!json_object_is_type(v, json_type_array))
-		return Fail(w, "divisionIds", "Expected an array, found %s.", TypeName(v));
+		return Fail(w, "divisionIds", "Expected an array, found %s.", JsonTypeName(v));
 	n = json_object_array_length(v);
+	elems = palloc(sizeof(Datum) * Max(n, 1));
 	for (size_t i = 0; i < n; i++)
 	{
 		json_object *e = json_object_array_get_idx(v, i);
 		const char *s;
 		int			len;
 
+		CHECK_FOR_INTERRUPTS();
 		w->err->key_index = (int) i;
 		if (e == NULL)
 			return Fail(w, "divisionIds", "Expected a string, found null.");
-		if (!GetString(w, e, "divisionIds", &s, &len))
+		if (!GetString(w, e, "divisionIds", &s, &len) ||
+			!MakeText(w, "divisionIds", s, len, &elems[i]))
 			return false;
 	}
 	w->err->key_index = -1;
+	w->summary->division_ids =
+		PointerGetDatum(construct_array(elems, (int) n, TEXTOID, -1, false, TYPALIGN_INT));
 	return true;
 }
 
@@ -576,13 +668,14 @@ walk_conversation(json_object *conv, const WalkOptions *opts, RowSink *sink,
 	memset(summary, 0, sizeof(ConvSummary));
 	memset(err, 0, sizeof(WalkError));
 	err->participant = err->session = err->segment = err->metric = err->key_index = -1;
+	err->sqlstate = ERRCODE_INVALID_PARAMETER_VALUE;
 	w.opts = opts;
 	w.sink = sink;
 	w.summary = summary;
 	w.err = err;
 
 	if (!json_object_is_type(conv, json_type_object))
-		return Fail(&w, NULL, "A conversation must be an object, found %s.", TypeName(conv));
+		return Fail(&w, NULL, "A conversation must be an object, found %s.", JsonTypeName(conv));
 
 	foreach_member(conv, entry)
 	{
@@ -626,14 +719,15 @@ walk_conversation(json_object *conv, const WalkOptions *opts, RowSink *sink,
 					int			len;
 
 					ok = GetString(&w, v, key, &s, &len);
-					sum->originating_direction = v;
+					sum->has_originating_direction = ok && s != NULL;
+					if (sum->has_originating_direction)
+						ok = MakeText(&w, key, s, len, &sum->originating_direction);
 				}
 				break;
 			case 'd':
 				if (strcmp(key, "divisionIds") == 0)
 				{
-					ok = CheckDivisionIds(&w, v);
-					sum->division_ids = v;
+					ok = DivisionIds(&w, v);
 				}
 				break;
 			case 'p':
@@ -654,8 +748,10 @@ walk_conversation(json_object *conv, const WalkOptions *opts, RowSink *sink,
 	if (sum->has_end)
 		NoteEvent(&w, sum->end);
 
-	w.seg[SEG_CONVERSATION_ID] = w.met[MET_CONVERSATION_ID] =
-		walk_make_text(opts, sum->conversation_id, sum->conversation_id_len);
+	if (!MakeText(&w, "conversationId", sum->conversation_id, sum->conversation_id_len,
+				  &sum->conversation_id_text))
+		return false;
+	w.seg[SEG_CONVERSATION_ID] = w.met[MET_CONVERSATION_ID] = sum->conversation_id_text;
 	w.segnull[SEG_CONVERSATION_ID] = w.metnull[MET_CONVERSATION_ID] = false;
 	w.seg[SEG_CONVERSATION_START] = TimestampTzGetDatum(sum->start);
 	w.segnull[SEG_CONVERSATION_START] = !sum->has_start;
@@ -691,4 +787,26 @@ walk_error_path(StringInfo buf, const WalkError *err)
 		appendStringInfo(buf, "[%d]", err->key_index);
 	if (err->subkey != NULL)
 		appendStringInfo(buf, ".\"%s\"", err->subkey);
+}
+
+/* Options for walks: the client id attribute names (UTF-8, in order of preference). */
+void
+walk_options_init(WalkOptions *opts, char **attributes, int nattributes)
+{
+	memset(opts, 0, sizeof(WalkOptions));
+	json_text_conv_init(&opts->conv);
+	opts->hash_seed = pg_prng_uint64(&pg_global_prng_state);
+	opts->attributes = attributes;
+	opts->nattributes = nattributes;
+	opts->attribute_set = strset_create(CurrentMemoryContext, Max(nattributes, 1),
+										(void *) &opts->hash_seed);
+	for (int i = 0; i < nattributes; i++)
+	{
+		StrKey		key = {attributes[i], (int) strlen(attributes[i])};
+		bool		found;
+		StrEntry   *entry = strset_insert(opts->attribute_set, key, &found);
+
+		if (!found)
+			entry->rank = i;
+	}
 }

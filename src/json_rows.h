@@ -10,6 +10,8 @@
 #include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
 
+#include "json_text.h"
+
 /* Columns of segments_from_json, in order. */
 typedef enum SegmentColumn
 {
@@ -39,21 +41,26 @@ struct RowSink
 typedef struct WalkOptions
 {
 	int			nattributes;	/* participant attributes holding the client id, in order */
-	char	  **attributes;
-	bool		convert;		/* strings are UTF-8 to convert to the database encoding */
+	char	  **attributes;		/* in UTF-8 */
+	struct strset_hash *attribute_set;	/* the same names, with their rank */
+	uint64		hash_seed;		/* of this call's hash sets */
+	JsonTextConv conv;			/* UTF-8 strings to the database encoding */
 } WalkOptions;
 
-/* Conversation-level values (pointers into json-c objects: valid while the document lives). */
+/* Conversation-level values (the string points into json-c: valid while the conversation is). */
 typedef struct ConvSummary
 {
 	const char *conversation_id;	/* NULL when missing or invalid */
 	int			conversation_id_len;
+	Datum		conversation_id_text;	/* set once the walk has succeeded */
 	bool		has_start;
 	TimestampTz start;
 	bool		has_end;
 	TimestampTz end;
-	json_object *originating_direction;	/* a string, or NULL */
-	json_object *division_ids;	/* an array of strings, or NULL */
+	bool		has_originating_direction;
+	Datum		originating_direction;	/* text */
+	bool		has_division_ids;
+	Datum		division_ids;	/* text[] */
 	bool		has_last_event;
 	TimestampTz last_event;		/* latest date anywhere in what was read */
 } ConvSummary;
@@ -67,13 +74,15 @@ typedef struct WalkError
 	int			metric;
 	const char *key;			/* offending member, or NULL for the object itself */
 	int			key_index;		/* element of that member, or -1 */
-	const char *subkey;			/* member of that member (attributes), or NULL */
-	char	   *detail;			/* errdetail sentence */
+	const char *subkey;			/* member of that member (attributes, in UTF-8), or NULL */
+	int			sqlstate;		/* 22023 for a wrong shape, 22P05 for a character the
+								 * database encoding lacks */
+	char	   *detail;			/* errdetail sentence, in the database encoding */
 } WalkError;
 
+extern void walk_options_init(WalkOptions *opts, char **attributes, int nattributes);
 extern bool walk_conversation(json_object *conv, const WalkOptions *opts, RowSink *sink,
 							  ConvSummary *summary, WalkError *err);
 extern void walk_error_path(StringInfo buf, const WalkError *err);
-extern Datum walk_make_text(const WalkOptions *opts, const char *s, int len);
 
 #endif							/* GCSTITCH_JSON_ROWS_H */

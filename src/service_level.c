@@ -361,17 +361,28 @@ gcstitch_service_level_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Binary input: version, flags, two thresholds, six counts; all checked */
+/* Bytes of the binary form of version 1: version, flags, two thresholds, six counts */
+#define SL_BINARY_SIZE (1 + 1 + 8 * 8)
+
+/* Binary input: version, flags, two thresholds, six counts; length and values checked */
 PG_FUNCTION_INFO_V1(gcstitch_service_level_recv);
 Datum
 gcstitch_service_level_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
 	ServiceLevel *sl = NewServiceLevel();
-	int			version = pq_getmsgbyte(msg);
+	int			version;
 	char	   *invalid;
 	int			i;
 
+	/* pq_getmsg* would raise a protocol violation (08P01) on a short value: check first */
+	if (msg->len - msg->cursor != SL_BINARY_SIZE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid external service_level value"),
+				 errdetail("The value has %d bytes; format version %d has %d.",
+						   msg->len - msg->cursor, SERVICE_LEVEL_VERSION, SL_BINARY_SIZE)));
+	version = pq_getmsgbyte(msg);
 	if (version != SERVICE_LEVEL_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

@@ -98,17 +98,19 @@ CREATE TABLE @extschema@.import_reject (
     reason          text NOT NULL,
     conversation    text NOT NULL
 );
-CREATE INDEX import_reject_conversation_id_idx ON @extschema@.import_reject (conversation_id);
+-- A hash index: a conversationId too long for a btree entry can still be rejected.
+CREATE INDEX import_reject_conversation_id_idx ON @extschema@.import_reject USING hash (conversation_id);
 COMMENT ON TABLE @extschema@.import_reject IS
     'Conversations that import(doc, strict => false) could not store, with the reason';
 COMMENT ON COLUMN @extschema@.import_reject.imported_at IS 'Start of the transaction of the import';
 COMMENT ON COLUMN @extschema@.import_reject.conversation_id IS 'conversationId, when it could be read';
 COMMENT ON COLUMN @extschema@.import_reject.json_path IS
     'Where the problem is, e.g. $.conversations[3].participants[1].sessions[0].segments[2].segmentStart';
-COMMENT ON COLUMN @extschema@.import_reject.sqlstate IS 'The SQLSTATE a strict import raises for it (22023)';
+COMMENT ON COLUMN @extschema@.import_reject.sqlstate IS
+    'The SQLSTATE a strict import raises for it: 22023 wrong shape, 22P05 character the database encoding lacks, else the database''s error';
 COMMENT ON COLUMN @extschema@.import_reject.reason IS 'What is wrong, as a sentence';
 COMMENT ON COLUMN @extschema@.import_reject.conversation IS
-    'The conversation as JSON (written back by json-c: same members and values, compact)';
+    'The conversation as JSON (written back by json-c: same members and values, compact; characters the database encoding lacks as \u escapes)';
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.conversation', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.segment', '');
@@ -172,16 +174,78 @@ CREATE FUNCTION @extschema@.import_parse(doc text, client_id_attributes text[], 
 COMMENT ON FUNCTION @extschema@.import_parse(text, text[], boolean) IS
     'Internal to import(): parses an export in one pass; strict => false returns bad conversations as rejects instead of raising';
 
+CREATE FUNCTION @extschema@.import_conversations(doc text, ordinals int[])
+    RETURNS TABLE (ordinal int, json_path text, conversation text)
+    AS 'MODULE_PATHNAME', 'gcstitch_import_conversations'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+COMMENT ON FUNCTION @extschema@.import_conversations(text, int[]) IS
+    'Internal to import(): the conversations at these positions of an export (ascending, from 1), with their JSON path, as JSON';
+
+CREATE FUNCTION @extschema@.import_store(items @extschema@.import_item[], ordinals int[],
+                                         OUT conversations int, OUT segments int, OUT metrics int,
+                                         OUT replaced int, OUT refused_state text,
+                                         OUT refused_message text, OUT refused_detail text)
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    DELETE FROM @extschema@.conversation c
+     USING unnest(items) i JOIN unnest(ordinals) w(ordinal) USING (ordinal)
+     WHERE c.conversation_id = i.conversation_id;
+    GET DIAGNOSTICS replaced = ROW_COUNT;
+
+    INSERT INTO @extschema@.conversation (conversation_id, conversation_start, conversation_end,
+                                          originating_direction, division_ids, last_event_at)
+    SELECT i.conversation_id, i.conversation_start, i.conversation_end, i.originating_direction,
+           i.division_ids, i.last_event_at
+      FROM unnest(items) i JOIN unnest(ordinals) w(ordinal) USING (ordinal)
+     ORDER BY i.conversation_id;
+    GET DIAGNOSTICS conversations = ROW_COUNT;
+
+    INSERT INTO @extschema@.segment
+    SELECT s.*
+      FROM unnest(items) i JOIN unnest(ordinals) w(ordinal) USING (ordinal),
+           unnest(i.segments) s;
+    GET DIAGNOSTICS segments = ROW_COUNT;
+
+    INSERT INTO @extschema@.metric
+    SELECT m.*
+      FROM unnest(items) i JOIN unnest(ordinals) w(ordinal) USING (ordinal),
+           unnest(i.metrics) m;
+    GET DIAGNOSTICS metrics = ROW_COUNT;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS refused_state = RETURNED_SQLSTATE, refused_message = MESSAGE_TEXT,
+                            refused_detail = PG_EXCEPTION_DETAIL;
+    -- Only what the data causes: data exceptions, integrity constraints, program limits (index
+    -- row size), errors raised by triggers; not deadlocks, serialization failures, lack of
+    -- memory, a cancel, ...
+    IF substr(refused_state, 1, 2) NOT IN ('22', '23', '54', 'P0') OR refused_state = '54001' THEN
+        RAISE;
+    END IF;
+    conversations := 0;
+    segments := 0;
+    metrics := 0;
+    replaced := 0;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import_store(@extschema@.import_item[], int[]) IS
+    'Internal to import(): replaces the stored versions of the items with these ordinals, in a subtransaction; a refusal caused by the data comes back as its SQLSTATE, message and detail';
+
 CREATE FUNCTION @extschema@.import(doc text, strict boolean DEFAULT true)
     RETURNS TABLE (conversations int, segments int, metrics int, replaced int, rejected int)
     LANGUAGE plpgsql VOLATILE STRICT
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    items    @extschema@.import_item[];
-    winners  int[];
-    keys     int[];
-    h        int;
+    items     @extschema@.import_item[];
+    winners   int[];
+    chunk     @extschema@.import_item[];
+    item      @extschema@.import_item;
+    k         int;
+    stored    record;
+    refused   int[] := '{}';    -- ordinals of conversations the database refused
+    refused_state  text[] := '{}';
+    refused_reason text[] := '{}';
 BEGIN
     SELECT coalesce(array_agg(i ORDER BY i.ordinal), '{}')
       INTO items
@@ -189,31 +253,26 @@ BEGIN
                                     coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
                                              '{X-Genesys-Client-Id}'),
                                     strict) i;
+    conversations := 0;
+    segments := 0;
+    metrics := 0;
+    replaced := 0;
 
-    -- Sessions importing the same conversations queue up here, so that each reads the stored
-    -- version only once no one else can change it; every later statement takes a fresh snapshot
-    -- (READ COMMITTED). Locks: first the importer lock (1734570867, 0), shared, then one exclusive
-    -- lock per conversation (1734570868, hashtext(conversation_id)) in ascending order: a fixed
-    -- order, so no deadlock. A text of more than 1000 conversations takes the importer lock
-    -- exclusively instead (waiting for, then holding off, every other import): the lock table
-    -- (max_locks_per_transaction) has room for about 6400 locks in all by default.
-    keys := ARRAY(SELECT DISTINCT hashtext(i.conversation_id)
-                    FROM unnest(items) i WHERE i.reason IS NULL ORDER BY 1);
-    IF cardinality(keys) > 1000 THEN
-        PERFORM pg_advisory_xact_lock(1734570867, 0);
-    ELSE
-        PERFORM pg_advisory_xact_lock_shared(1734570867, 0);
-        FOREACH h IN ARRAY keys LOOP
-            PERFORM pg_advisory_xact_lock(1734570868, h);
-        END LOOP;
-    END IF;
+    -- Importing transactions take turns: one exclusive lock, held until commit, so that each
+    -- reads the stored versions only once no other import can change them (every later statement
+    -- takes a fresh snapshot at READ COMMITTED). One lock for any number of conversations and of
+    -- calls in the transaction, so no lock table overflow and no deadlock between importers
+    -- (locks per conversation, taken call by call, can deadlock across calls). The text is
+    -- parsed above, before waiting.
+    PERFORM pg_catalog.pg_advisory_xact_lock(1734570867, 0);
 
     -- The newest version of each conversation in the text (ties: the later one), then only those
     -- at least as new as the stored version: (ended, conversation_end, last_event_at) compared
     -- in that order, NULLs lowest; on a tie the incoming one replaces the stored one.
-    SELECT coalesce(array_agg(n.ordinal), '{}')
+    SELECT coalesce(array_agg(n.ordinal ORDER BY n.ordinal), '{}')
       INTO winners
-      FROM (SELECT DISTINCT ON (i.conversation_id) i.*
+      FROM (SELECT DISTINCT ON (i.conversation_id)
+                   i.ordinal, i.conversation_id, i.conversation_end, i.last_event_at
               FROM unnest(items) i
              WHERE i.reason IS NULL
              ORDER BY i.conversation_id, i.conversation_end IS NOT NULL DESC,
@@ -229,36 +288,61 @@ BEGIN
                    coalesce(n.conversation_end, '-infinity'),
                    coalesce(n.last_event_at, '-infinity')));
 
-    DELETE FROM @extschema@.conversation c
-     USING unnest(items) i JOIN unnest(winners) w(ordinal) USING (ordinal)
-     WHERE c.conversation_id = i.conversation_id;
-    GET DIAGNOSTICS replaced = ROW_COUNT;
-
-    INSERT INTO @extschema@.conversation (conversation_id, conversation_start, conversation_end,
-                                          originating_direction, division_ids, last_event_at)
-    SELECT i.conversation_id, i.conversation_start, i.conversation_end, i.originating_direction,
-           i.division_ids, i.last_event_at
-      FROM unnest(items) i JOIN unnest(winners) w(ordinal) USING (ordinal)
-     ORDER BY i.conversation_id;
-    GET DIAGNOSTICS conversations = ROW_COUNT;
-
-    INSERT INTO @extschema@.segment
-    SELECT s.*
-      FROM unnest(items) i JOIN unnest(winners) w(ordinal) USING (ordinal),
-           unnest(i.segments) s;
-    GET DIAGNOSTICS segments = ROW_COUNT;
-
-    INSERT INTO @extschema@.metric
-    SELECT m.*
-      FROM unnest(items) i JOIN unnest(winners) w(ordinal) USING (ordinal),
-           unnest(i.metrics) m;
-    GET DIAGNOSTICS metrics = ROW_COUNT;
+    -- All of them in one subtransaction. Should the database refuse (a value too long for an
+    -- index entry, a constraint or trigger of the user's, ...), 64 at a time, and a refused group
+    -- one by one: each refused conversation is rejected (strict => false) or named in the error.
+    stored := @extschema@.import_store(items, winners);
+    conversations := stored.conversations;
+    segments := stored.segments;
+    metrics := stored.metrics;
+    replaced := stored.replaced;
+    FOR chunk IN SELECT array_agg(g.i ORDER BY (g.i).ordinal)
+                   FROM (SELECT i, (row_number() OVER (ORDER BY i.ordinal) - 1) / 64 AS n
+                           FROM unnest(items) i JOIN unnest(winners) w(ordinal) USING (ordinal)) g
+                  WHERE stored.refused_state IS NOT NULL
+                  GROUP BY g.n ORDER BY g.n LOOP
+        FOR k IN 0 .. cardinality(chunk) LOOP
+            -- k = 0: the group; then, if the database refused the group, each of its conversations
+            IF k = 0 THEN
+                stored := @extschema@.import_store(chunk, ARRAY(SELECT c.ordinal FROM unnest(chunk) c));
+            ELSE
+                item := chunk[k];
+                stored := @extschema@.import_store(ARRAY[item], ARRAY[item.ordinal]);
+            END IF;
+            conversations := conversations + stored.conversations;
+            segments := segments + stored.segments;
+            metrics := metrics + stored.metrics;
+            replaced := replaced + stored.replaced;
+            EXIT WHEN k = 0 AND stored.refused_state IS NULL;
+            CONTINUE WHEN k = 0 OR stored.refused_state IS NULL;
+            IF strict THEN
+                RAISE EXCEPTION 'cannot store conversation % at %',
+                                '"' || left(item.conversation_id, 80) || '"'
+                                || CASE WHEN length(item.conversation_id) > 80 THEN '...' ELSE '' END,
+                                item.json_path
+                      USING ERRCODE = stored.refused_state,
+                            DETAIL = stored.refused_message
+                                     || CASE WHEN stored.refused_detail <> '' THEN ': ' || stored.refused_detail ELSE '' END;
+            END IF;
+            refused := refused || item.ordinal;
+            refused_state := refused_state || stored.refused_state;
+            refused_reason := refused_reason
+                || (format('The database refused to store it: %s.', stored.refused_message)
+                    || CASE WHEN stored.refused_detail <> '' THEN ' ' || stored.refused_detail ELSE '' END);
+        END LOOP;
+    END LOOP;
 
     INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
-    SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
-      FROM unnest(items) i
-     WHERE i.reason IS NOT NULL
-     ORDER BY i.ordinal;
+    SELECT r.conversation_id, r.json_path, r.sqlstate, r.reason, r.conversation
+      FROM (SELECT i.ordinal, i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
+              FROM unnest(items) i
+             WHERE i.reason IS NOT NULL
+            UNION ALL
+            SELECT f.ordinal, i.conversation_id, c.json_path, f.sqlstate, f.reason, c.conversation
+              FROM unnest(refused, refused_state, refused_reason) f(ordinal, sqlstate, reason)
+              JOIN unnest(items) i USING (ordinal)
+              JOIN @extschema@.import_conversations(doc, refused) c USING (ordinal)) r
+     ORDER BY r.ordinal;
     GET DIAGNOSTICS rejected = ROW_COUNT;
 
     RETURN NEXT;

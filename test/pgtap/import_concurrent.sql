@@ -2,13 +2,12 @@
 -- and the newest version of every conversation stored. The sessions are dblink connections to
 -- this server; they commit, so the test removes their conversations (ids "conc-...") at the end.
 BEGIN;
-SELECT plan(13);
+SELECT plan(17);
 CREATE EXTENSION IF NOT EXISTS dblink;
 
 -- Page k (1..6) holds conversations conc-10k .. conc-(10k+19): each overlaps the next by half.
 -- Its copy of a conversation ended k minutes after 08:00, so the highest page holding a
--- conversation has its newest version. page(1, 1200) is a big text (conc-10 .. conc-1209) that
--- takes the importer lock exclusively (more than 1000 conversations).
+-- conversation has its newest version. page(1, 1200) is a big text (conc-10 .. conc-1209).
 CREATE FUNCTION pg_temp.page(k int, n int DEFAULT 20) RETURNS text LANGUAGE sql AS $$
     SELECT '{"conversations":[' || string_agg(format(
         '{"conversationId":"conc-%s","conversationStart":"2024-11-04T08:00:00Z","conversationEnd":"2024-11-04T08:%s:00Z",'
@@ -26,6 +25,12 @@ CREATE FUNCTION pg_temp.ndjson_import(pages int[]) RETURNS text LANGUAGE sql AS 
 CREATE FUNCTION pg_temp.paged_import(pages int[], pause float8 DEFAULT 0.05) RETURNS text LANGUAGE sql AS $$
     SELECT string_agg(format('BEGIN; SELECT i::text FROM gcstitch.import(%L) i; SELECT pg_sleep(%s)::text; COMMIT;',
                              pg_temp.page(k), pause), ' ' ORDER BY o)
+      FROM unnest(pages) WITH ORDINALITY u(k, o) $$;
+-- One transaction calling import() once per page, pausing between calls (the deadlock of locks
+-- taken call by call: each session holds what its first pages locked and waits for the other's).
+CREATE FUNCTION pg_temp.one_transaction_import(pages int[], pause float8 DEFAULT 0.05) RETURNS text LANGUAGE sql AS $$
+    SELECT 'BEGIN; ' || string_agg(format('SELECT i::text FROM gcstitch.import(%L) i; SELECT pg_sleep(%s)::text;',
+                                          pg_temp.page(k), pause), ' ' ORDER BY o) || ' COMMIT;'
       FROM unnest(pages) WITH ORDINALITY u(k, o) $$;
 CREATE FUNCTION pg_temp.connstr() RETURNS text LANGUAGE sql AS $$
     SELECT format('dbname=%s port=%s host=%s user=%s application_name=gcstitch_concurrent',
@@ -98,8 +103,13 @@ SELECT results_eq($$SELECT * FROM pg_temp.race(pg_temp.paged_import('{1,2,3,4,5,
                   $$VALUES ('a', 'ok'), ('b', 'ok')$$, 'page-by-page imports in opposite orders both succeed');
 SELECT * FROM pg_temp.check_state('page race', 70);
 SELECT pg_temp.cleanup();
--- A big text (the importer lock taken exclusively) against page-by-page imports of some of its
--- conversations.
+-- One transaction each, calling import() page by page, the same pages in opposite orders.
+SELECT results_eq($$SELECT * FROM pg_temp.race(pg_temp.one_transaction_import('{1,2,3,4,5,6}'),
+                                              pg_temp.one_transaction_import('{6,5,4,3,2,1}'))$$,
+                  $$VALUES ('a', 'ok'), ('b', 'ok')$$, 'one transaction of page-by-page calls each, opposite orders: both succeed');
+SELECT * FROM pg_temp.check_state('one-transaction race', 70);
+SELECT pg_temp.cleanup();
+-- A big text against page-by-page imports of some of its conversations.
 SELECT results_eq($$SELECT * FROM pg_temp.race(format('SELECT i::text FROM gcstitch.import(%L) i;', pg_temp.page(1, 1200)),
                                               pg_temp.paged_import('{6,5,4,3,2,1}'))$$,
                   $$VALUES ('a', 'ok'), ('b', 'ok')$$, 'a text of 1200 conversations and page-by-page imports both succeed');
