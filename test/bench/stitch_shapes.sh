@@ -30,7 +30,6 @@ AB_BASE=${AB_BASE:-}
 SHAPES="shuffled keyed busy_keyed busy_time"
 
 ensure_packages || exit 1
-take_install_lock
 build_and_install >/dev/null || { echo "build failed" >&2; exit 1; }
 AB_DIR=
 
