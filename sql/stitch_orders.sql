@@ -63,6 +63,19 @@ SELECT count(*) FILTER (WHERE v_by_start OPERATOR(gcstitch.<>) v_random) AS by_s
        count(*) FILTER (WHERE v_runs65 OPERATOR(gcstitch.<>) v_random) AS runs65,
        count(*) AS keys
   FROM ord_value;
+-- 3,000 rows of one start, each its own session, in random order: moving each among its peers
+-- would take millions of moves, so the sort hands them to the quicksort.  By construction (all
+-- interact, ends 0 to 6 s after the start): one interaction, 3,000 fragments, 6 s of talk, no gap;
+-- the same value in the opposite order.
+CREATE TEMP TABLE tie_row AS
+SELECT timestamptz '2024-06-01 08:00:00+00' AS s, timestamptz '2024-06-01 08:00:00+00' + (i % 7) * interval '1 second' AS e,
+       's' || i AS sess, random() AS o
+  FROM generate_series(1, 3000) i;
+SELECT gcstitch.interaction_count(a) AS interactions, gcstitch.fragments(a) AS fragments,
+       gcstitch.talk(a) AS talk, gcstitch.gap(a) AS gap, a OPERATOR(gcstitch.=) b AS same_reversed
+  FROM (SELECT gcstitch.stitch(s, e, 'interact', sess, interval '30 seconds' ORDER BY o) AS a,
+               gcstitch.stitch(s, e, 'interact', sess, interval '30 seconds' ORDER BY o DESC) AS b
+          FROM tie_row) x;
 -- 2. State storage: 20,000 groups beside array_agg (which makes a memory context per group),
 -- hashed with work_mem at its minimum (the hash table spills to disk and its memory is reset
 -- between batches), and in two grouping sets computed in one sorted pass (the two sets' aggregate

@@ -27,6 +27,11 @@
 
 /* Runs merged at most; more (or more than the square root of the row count) take the quicksort. */
 #define MAX_RUNS 64
+/*
+ * Rows moved among their peers, per row, at most: many rows of one start in
+ * no order would make that quadratic, they take the quicksort instead.
+ */
+#define MAX_PEER_MOVES_PER_ROW 8
 
 static inline bool
 row_before(const StitchItem *a, const StitchItem *b)
@@ -34,8 +39,11 @@ row_before(const StitchItem *a, const StitchItem *b)
 	return a->s < b->s || (a->s == b->s && a->tag < b->tag);
 }
 
-/* Moves items[i] back among the rows of the same start before it, to its place by tag. */
-static inline void
+/*
+ * Moves items[i] back among the rows of the same start before it, to its
+ * place by tag; returns how many rows it moved past.
+ */
+static inline int32
 insert_among_peers(StitchItem *items, int32 i)
 {
 	StitchItem	x = items[i];
@@ -47,6 +55,7 @@ insert_among_peers(StitchItem *items, int32 i)
 		j--;
 	}
 	items[j] = x;
+	return i - j;
 }
 
 /* Merges the sorted src[a..b) and src[b..c) into dst[a..c). */
@@ -109,6 +118,7 @@ stitch_sort_rows(StitchItem *items, int32 n)
 {
 	int32		starts[MAX_RUNS + 1];
 	int32		nruns = 1;
+	int64		moved = 0;
 	int32		i;
 
 	starts[0] = 0;
@@ -119,7 +129,14 @@ stitch_sort_rows(StitchItem *items, int32 n)
 		if (items[i].s == items[i - 1].s)
 		{
 			if (items[i].tag < items[i - 1].tag)
-				insert_among_peers(items, i);
+			{
+				moved += insert_among_peers(items, i);
+				if (moved > (int64) MAX_PEER_MOVES_PER_ROW * n)
+				{
+					stitch_quicksort_rows(items, n);
+					return;
+				}
+			}
 			continue;
 		}
 		/* a row starting before the previous one: a new run */
