@@ -10,8 +10,8 @@ CREATE EXTENSION IF NOT EXISTS dblink;
 \i test/sample/build_export.sql
 
 -- Six versions of one export of 50 calls (1 to 4 for the race, 5 and 6 after it), each cut in two
--- agent sessions; in version k every call has k seconds of wrap-up, so the corrected acw of the 50 calls is 50 k seconds: which version a
--- refresh saw can be read back from the materialized view.
+-- agent sessions; in version k every call has k seconds of wrap-up, so the corrected acw of the 50
+-- calls is 50 k seconds: which version a refresh saw can be read back from agent_interval.
 CREATE TEMP TABLE docs (k int, doc text);
 CREATE FUNCTION pg_temp.make_version(k int) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
