@@ -17,6 +17,9 @@
 -- maintained row names its conversations, so a change whose data a refresh saw before it saw the
 -- change's log row (an import committed meanwhile) is found again, and redone, by the next refresh.
 -- Refreshes take turns on the advisory lock (1734570869, 0); imports and readers never wait for one.
+-- Cost: every read of a big table (segments, metrics, the maintained tables) is an index probe per
+-- changed conversation, region or interval: a LATERAL subquery with OFFSET 0 is never flattened
+-- into a join, so the planner cannot trade the probes for a scan of the whole history.
 
 -- The scratch tables of one refresh, in the session's temporary schema, dropped at commit.
 CREATE FUNCTION @extschema@.refresh_scratch() RETURNS void
@@ -24,12 +27,18 @@ CREATE FUNCTION @extschema@.refresh_scratch() RETURNS void
 AS $$
 BEGIN
     IF pg_catalog.to_regclass('pg_temp.gcstitch_claimed') IS NOT NULL THEN
-        TRUNCATE pg_temp.gcstitch_claimed, pg_temp.gcstitch_touched, pg_temp.gcstitch_region,
-                 pg_temp.gcstitch_seed, pg_temp.gcstitch_segment, pg_temp.gcstitch_island,
-                 pg_temp.gcstitch_cell;
+        TRUNCATE pg_temp.gcstitch_claimed, pg_temp.gcstitch_claimed_segment, pg_temp.gcstitch_claimed_metric,
+                 pg_temp.gcstitch_touched, pg_temp.gcstitch_region, pg_temp.gcstitch_seed,
+                 pg_temp.gcstitch_segment, pg_temp.gcstitch_visit, pg_temp.gcstitch_island, pg_temp.gcstitch_cell;
         RETURN;
     END IF;
     CREATE TEMP TABLE gcstitch_claimed (conversation_id text) ON COMMIT DROP;
+    CREATE TEMP TABLE gcstitch_claimed_segment (stitch_key text, conversation_id text, session_id text, segment_no int,
+                                                purpose text, user_id text, client_id text, segment_type text,
+                                                segment_start timestamptz, segment_end timestamptz, queue_id text,
+                                                disconnect_type text) ON COMMIT DROP;
+    CREATE TEMP TABLE gcstitch_claimed_metric (conversation_id text, session_id text, purpose text, user_id text,
+                                               name text, value bigint, emit_date timestamptz) ON COMMIT DROP;
     CREATE TEMP TABLE gcstitch_touched (ts timestamptz) ON COMMIT DROP;
     CREATE TEMP TABLE gcstitch_region (stitch_key text, lo timestamptz, hi timestamptz,
                                        old_before int, old_count int, new_count int) ON COMMIT DROP;
@@ -38,6 +47,7 @@ BEGIN
     CREATE TEMP TABLE gcstitch_segment (stitch_key text, region_lo timestamptz, conversation_id text,
                                         session_id text, user_id text, client_id text, segment_type text,
                                         segment_start timestamptz, segment_end timestamptz) ON COMMIT DROP;
+    CREATE TEMP TABLE gcstitch_visit (LIKE @extschema@.queue_visit_store) ON COMMIT DROP;
     CREATE TEMP TABLE gcstitch_island (LIKE @extschema@.interaction_store) ON COMMIT DROP;
     ALTER TABLE pg_temp.gcstitch_island ADD COLUMN region_lo timestamptz;
     CREATE TEMP TABLE gcstitch_cell (interval_start timestamptz PRIMARY KEY) ON COMMIT DROP;
@@ -77,27 +87,71 @@ $$;
 COMMENT ON FUNCTION @extschema@.refresh_claim_all() IS
     'Internal to refresh(): empties the maintained tables and claims every conversation (a rebuild)';
 
+-- The segments and counted metrics of the claimed conversations, read once: one index probe per
+-- conversation, or the whole tables for a rebuild.
+CREATE FUNCTION @extschema@.refresh_gather(everything boolean) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF everything THEN
+        INSERT INTO pg_temp.gcstitch_claimed_segment
+        SELECT coalesce(g.client_id, 'conversation ' || g.conversation_id || ' user ' || coalesce(g.user_id, '')),
+               g.conversation_id, g.session_id, g.segment_no, g.purpose, g.user_id, g.client_id, g.segment_type,
+               g.segment_start, g.segment_end, g.queue_id, g.disconnect_type
+        FROM @extschema@.segment g;
+        INSERT INTO pg_temp.gcstitch_claimed_metric
+        SELECT m.conversation_id, m.session_id, m.purpose, m.user_id, m.name, m.value, m.emit_date
+        FROM @extschema@.metric m
+        WHERE m.emit_date IS NOT NULL
+          AND m.name IN ('tHandle', 'tTalk', 'tHeld', 'tAcw', 'nOffered', 'tAnswered', 'tAbandon', 'tFlowOut');
+    ELSE
+        INSERT INTO pg_temp.gcstitch_claimed_segment
+        SELECT g.*
+        FROM pg_temp.gcstitch_claimed c
+        CROSS JOIN LATERAL (SELECT coalesce(g.client_id, 'conversation ' || g.conversation_id || ' user '
+                                            || coalesce(g.user_id, '')),
+                                   g.conversation_id, g.session_id, g.segment_no, g.purpose, g.user_id, g.client_id,
+                                   g.segment_type, g.segment_start, g.segment_end, g.queue_id, g.disconnect_type
+                            FROM @extschema@.segment g WHERE g.conversation_id = c.conversation_id OFFSET 0) g;
+        INSERT INTO pg_temp.gcstitch_claimed_metric
+        SELECT m.*
+        FROM pg_temp.gcstitch_claimed c
+        CROSS JOIN LATERAL (SELECT m.conversation_id, m.session_id, m.purpose, m.user_id, m.name, m.value, m.emit_date
+                            FROM @extschema@.metric m
+                            WHERE m.conversation_id = c.conversation_id AND m.emit_date IS NOT NULL
+                              AND m.name IN ('tHandle', 'tTalk', 'tHeld', 'tAcw', 'nOffered', 'tAnswered',
+                                             'tAbandon', 'tFlowOut')
+                            OFFSET 0) m;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_gather(boolean) IS
+    'Internal to refresh(): copies the segments and counted metrics of the claimed conversations into scratch tables';
+
 -- The reported metrics of the claimed conversations (as part 40's live views count them).
 CREATE FUNCTION @extschema@.refresh_reported_metrics() RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     WITH gone AS (
-        DELETE FROM @extschema@.reported_metric f USING pg_temp.gcstitch_claimed c
-        WHERE f.conversation_id = c.conversation_id
+        DELETE FROM @extschema@.reported_metric f
+        WHERE f.ctid = ANY (ARRAY(
+            SELECT x.ctid FROM pg_temp.gcstitch_claimed c
+            CROSS JOIN LATERAL (SELECT r.ctid FROM @extschema@.reported_metric r
+                                WHERE r.conversation_id = c.conversation_id OFFSET 0) x))
         RETURNING f.emit_date
     )
     INSERT INTO pg_temp.gcstitch_touched SELECT g.emit_date FROM gone g;
 
     WITH session_queue AS (
         SELECT DISTINCT ON (g.conversation_id, g.session_id) g.conversation_id, g.session_id, g.queue_id
-        FROM pg_temp.gcstitch_claimed c JOIN @extschema@.segment g ON g.conversation_id = c.conversation_id
+        FROM pg_temp.gcstitch_claimed_segment g
         WHERE g.queue_id IS NOT NULL
         ORDER BY g.conversation_id, g.session_id, g.segment_start, g.segment_no
     ),
     conversation_queue AS (
         SELECT DISTINCT ON (g.conversation_id) g.conversation_id, g.queue_id
-        FROM pg_temp.gcstitch_claimed c JOIN @extschema@.segment g ON g.conversation_id = c.conversation_id
+        FROM pg_temp.gcstitch_claimed_segment g
         WHERE g.queue_id IS NOT NULL AND g.purpose = 'acd'
         ORDER BY g.conversation_id, g.segment_start, g.session_id, g.segment_no
     ),
@@ -107,12 +161,9 @@ BEGIN
                     THEN m.user_id END AS user_id,
                CASE WHEN m.name IN ('nOffered', 'tAnswered', 'tAbandon', 'tFlowOut')
                     THEN coalesce(sq.queue_id, cq.queue_id) END AS queue_id
-        FROM pg_temp.gcstitch_claimed c
-        JOIN @extschema@.metric m ON m.conversation_id = c.conversation_id
+        FROM pg_temp.gcstitch_claimed_metric m
         LEFT JOIN session_queue sq ON sq.conversation_id = m.conversation_id AND sq.session_id = m.session_id
         LEFT JOIN conversation_queue cq ON cq.conversation_id = m.conversation_id
-        WHERE m.emit_date IS NOT NULL
-          AND m.name IN ('tHandle', 'tTalk', 'tHeld', 'tAcw', 'nOffered', 'tAnswered', 'tAbandon', 'tFlowOut')
     ),
     added AS (
         INSERT INTO @extschema@.reported_metric (conversation_id, name, emit_date, value, user_id, queue_id)
@@ -131,8 +182,11 @@ CREATE FUNCTION @extschema@.refresh_queue_visits() RETURNS void
 AS $$
 BEGIN
     WITH gone AS (
-        DELETE FROM @extschema@.queue_visit_store v USING pg_temp.gcstitch_claimed c
-        WHERE v.conversation_id = c.conversation_id
+        DELETE FROM @extschema@.queue_visit_store v
+        WHERE v.ctid = ANY (ARRAY(
+            SELECT x.ctid FROM pg_temp.gcstitch_claimed c
+            CROSS JOIN LATERAL (SELECT s.ctid FROM @extschema@.queue_visit_store s
+                                WHERE s.conversation_id = c.conversation_id OFFSET 0) x))
         RETURNING v.queued_at, v.left_queue_at
     )
     INSERT INTO pg_temp.gcstitch_touched SELECT unnest(ARRAY[g.queued_at, g.left_queue_at]) FROM gone g;
@@ -145,7 +199,7 @@ BEGIN
                CASE WHEN bool_and(g.segment_end IS NOT NULL) THEN max(g.segment_end) END AS left_queue_at,
                (array_agg(g.disconnect_type ORDER BY g.segment_end DESC NULLS LAST, g.segment_no DESC)
                     FILTER (WHERE g.disconnect_type IS NOT NULL))[1] AS disconnect_type
-        FROM pg_temp.gcstitch_claimed c JOIN @extschema@.segment g ON g.conversation_id = c.conversation_id
+        FROM pg_temp.gcstitch_claimed_segment g
         WHERE g.purpose = 'acd' AND g.segment_start IS NOT NULL
         GROUP BY g.conversation_id, g.session_id
     ),
@@ -157,7 +211,7 @@ BEGIN
     ),
     agent_answer AS (
         SELECT g.conversation_id, g.session_id, min(g.user_id) AS user_id, min(g.segment_start) AS answered_at
-        FROM pg_temp.gcstitch_claimed c JOIN @extschema@.segment g ON g.conversation_id = c.conversation_id
+        FROM pg_temp.gcstitch_claimed_segment g
         WHERE g.purpose = 'agent' AND g.segment_type = 'interact' AND g.segment_start IS NOT NULL
         GROUP BY g.conversation_id, g.session_id
     ),
@@ -189,9 +243,8 @@ DECLARE
 BEGIN
     -- The changed conversations' agent segments as they are now, per key...
     INSERT INTO pg_temp.gcstitch_seed
-    SELECT coalesce(g.client_id, 'conversation ' || g.conversation_id || ' user ' || coalesce(g.user_id, '')),
-           g.conversation_id, min(g.segment_start), max(g.segment_end)
-    FROM pg_temp.gcstitch_claimed c JOIN @extschema@.segment g ON g.conversation_id = c.conversation_id
+    SELECT g.stitch_key, g.conversation_id, min(g.segment_start), max(g.segment_end)
+    FROM pg_temp.gcstitch_claimed_segment g
     WHERE g.purpose = 'agent' AND g.segment_end IS NOT NULL
     GROUP BY 1, 2;
     INSERT INTO pg_temp.gcstitch_region (stitch_key, lo, hi) SELECT s.stitch_key, s.lo, s.hi FROM pg_temp.gcstitch_seed s;
@@ -200,18 +253,19 @@ BEGIN
     SELECT i.stitch_key, i.started_at, i.ended_at
     FROM @extschema@.interaction_store i
     WHERE i.conversation_ids OPERATOR(pg_catalog.&&) (SELECT array_agg(c.conversation_id) FROM pg_temp.gcstitch_claimed c);
-    ANALYZE pg_temp.gcstitch_claimed, pg_temp.gcstitch_seed;
+    ANALYZE pg_temp.gcstitch_seed;
 
     LOOP
         PERFORM @extschema@.refresh_merge_regions(tolerance);
         -- Stored interactions within the tolerance of a region that reach outside it.
         INSERT INTO pg_temp.gcstitch_region (stitch_key, lo, hi)
-        SELECT i.stitch_key, i.started_at, i.ended_at
+        SELECT r.stitch_key, i.started_at, i.ended_at
         FROM pg_temp.gcstitch_region r
-        JOIN @extschema@.interaction_store i
-          ON i.stitch_key = r.stitch_key
-         AND i.started_at >= r.lo - tolerance - span_bound AND i.started_at <= r.hi + tolerance
-        WHERE i.ended_at >= r.lo - tolerance AND (i.started_at < r.lo OR i.ended_at > r.hi);
+        CROSS JOIN LATERAL (SELECT i.started_at, i.ended_at FROM @extschema@.interaction_store i
+                            WHERE i.stitch_key = r.stitch_key
+                              AND i.started_at >= r.lo - tolerance - span_bound AND i.started_at <= r.hi + tolerance
+                              AND i.ended_at >= r.lo - tolerance AND (i.started_at < r.lo OR i.ended_at > r.hi)
+                            OFFSET 0) i;
         GET DIAGNOSTICS grown = ROW_COUNT;
         EXIT WHEN grown = 0;
     END LOOP;
@@ -247,34 +301,49 @@ $$;
 COMMENT ON FUNCTION @extschema@.refresh_merge_regions(interval) IS
     'Internal to refresh(): merges the regions of one key that overlap or are at most the tolerance apart';
 
--- The agent segments of the regions: those of the conversations of the stored interactions inside a
--- region, and of the claimed conversations, on the region's key, starting inside it.
+-- The agent segments of the regions, on each region's key and starting inside it: those of the
+-- claimed conversations (already read), and those of the conversations of the stored interactions
+-- inside a region (one index probe per conversation).
 CREATE FUNCTION @extschema@.refresh_region_segments() RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     INSERT INTO pg_temp.gcstitch_segment
-    SELECT rc.stitch_key, rc.lo, g.conversation_id, g.session_id, g.user_id, g.client_id, g.segment_type,
+    SELECT r.stitch_key, r.lo, g.conversation_id, g.session_id, g.user_id, g.client_id, g.segment_type,
            g.segment_start, g.segment_end
-    FROM (SELECT r.stitch_key, r.lo, r.hi, x.conversation_id
+    FROM pg_temp.gcstitch_claimed_segment g
+    JOIN pg_temp.gcstitch_region r
+      ON r.stitch_key = g.stitch_key AND g.segment_start >= r.lo AND g.segment_start <= r.hi
+    WHERE g.purpose = 'agent' AND g.segment_end IS NOT NULL;
+
+    INSERT INTO pg_temp.gcstitch_segment
+    SELECT rc.stitch_key, rc.lo, g.*
+    FROM (SELECT DISTINCT r.stitch_key, r.lo, r.hi, x.conversation_id
           FROM pg_temp.gcstitch_region r
-          JOIN @extschema@.interaction_store i
-            ON i.stitch_key = r.stitch_key AND i.started_at >= r.lo AND i.started_at <= r.hi
+          CROSS JOIN LATERAL (SELECT i.conversation_ids FROM @extschema@.interaction_store i
+                              WHERE i.stitch_key = r.stitch_key AND i.started_at >= r.lo AND i.started_at <= r.hi
+                              OFFSET 0) i
           CROSS JOIN LATERAL unnest(i.conversation_ids) AS x(conversation_id)
-          UNION
-          SELECT r.stitch_key, r.lo, r.hi, s.conversation_id
-          FROM pg_temp.gcstitch_seed s
-          JOIN pg_temp.gcstitch_region r ON r.stitch_key = s.stitch_key AND s.lo >= r.lo AND s.lo <= r.hi) rc
-    JOIN @extschema@.segment g ON g.conversation_id = rc.conversation_id
-    WHERE g.purpose = 'agent' AND g.segment_end IS NOT NULL
-      AND coalesce(g.client_id, 'conversation ' || g.conversation_id || ' user ' || coalesce(g.user_id, ''))
-          = rc.stitch_key
-      AND g.segment_start >= rc.lo AND g.segment_start <= rc.hi;
-    ANALYZE pg_temp.gcstitch_segment;
+          WHERE NOT EXISTS (SELECT FROM pg_temp.gcstitch_claimed c WHERE c.conversation_id = x.conversation_id)) rc
+    CROSS JOIN LATERAL (SELECT g.conversation_id, g.session_id, g.user_id, g.client_id, g.segment_type,
+                               g.segment_start, g.segment_end
+                        FROM @extschema@.segment g
+                        WHERE g.conversation_id = rc.conversation_id AND g.purpose = 'agent'
+                          AND g.segment_end IS NOT NULL
+                          AND coalesce(g.client_id, 'conversation ' || g.conversation_id || ' user ' || coalesce(g.user_id, ''))
+                              = rc.stitch_key
+                          AND g.segment_start >= rc.lo AND g.segment_start <= rc.hi
+                        OFFSET 0) g;
+
+    -- The queue visits of their conversations (those of the claimed ones are already replaced).
+    INSERT INTO pg_temp.gcstitch_visit
+    SELECT v.*
+    FROM (SELECT DISTINCT s.conversation_id FROM pg_temp.gcstitch_segment s) c
+    CROSS JOIN LATERAL (SELECT * FROM @extschema@.queue_visit_store v WHERE v.conversation_id = c.conversation_id OFFSET 0) v;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_region_segments() IS
-    'Internal to refresh(): collects the agent segments of the regions to recompute';
+    'Internal to refresh(): collects the agent segments of the regions to recompute, and the queue visits of their conversations';
 
 -- The interactions of the regions' segments (interaction_live's definition, numbered within each
 -- region): islands labelled, measured by the stitch aggregate, joined to their queue visits.
@@ -308,7 +377,7 @@ BEGIN
                (array_agg(v.queue_id ORDER BY v.queued_at, v.conversation_id, v.session_id)
                     FILTER (WHERE v.queued_at IS NOT NULL))[1] AS queue_id
         FROM labelled l
-        LEFT JOIN @extschema@.queue_visit_store v
+        LEFT JOIN pg_temp.gcstitch_visit v
           ON v.conversation_id = l.conversation_id AND v.answered_session_id = l.session_id
          AND l.segment_type = 'interact' AND l.segment_start = v.answered_at
         GROUP BY l.stitch_key, l.region_lo, l.interaction_no
@@ -318,7 +387,7 @@ BEGIN
                s.stitch_key, s.region_lo, s.interaction_no, v.queue_id, v.queued_at
         FROM island s
         CROSS JOIN LATERAL unnest(s.conversation_ids) AS c(conversation_id)
-        JOIN @extschema@.queue_visit_store v ON v.conversation_id = c.conversation_id AND v.queued_at <= s.started_at
+        JOIN pg_temp.gcstitch_visit v ON v.conversation_id = c.conversation_id AND v.queued_at <= s.started_at
         WHERE s.queued_at IS NULL
         ORDER BY s.stitch_key, s.region_lo, s.interaction_no, v.queued_at DESC, v.conversation_id DESC,
                  v.session_id DESC
@@ -344,6 +413,8 @@ COMMENT ON FUNCTION @extschema@.refresh_region_islands(interval) IS
 CREATE FUNCTION @extschema@.refresh_replace_islands() RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    moved record;
 BEGIN
     UPDATE pg_temp.gcstitch_region r
        SET old_before = coalesce((SELECT i.interaction_no FROM @extschema@.interaction_store i
@@ -351,25 +422,34 @@ BEGIN
                                   ORDER BY i.started_at DESC LIMIT 1), 0),
            old_count = (SELECT count(*) FROM @extschema@.interaction_store i
                         WHERE i.stitch_key = r.stitch_key AND i.started_at >= r.lo AND i.started_at <= r.hi),
-           new_count = (SELECT count(*) FROM pg_temp.gcstitch_island n
-                        WHERE n.stitch_key = r.stitch_key AND n.region_lo = r.lo);
+           new_count = coalesce(n.islands, 0)
+    FROM pg_temp.gcstitch_region r2
+    LEFT JOIN (SELECT n.stitch_key, n.region_lo, count(*) AS islands FROM pg_temp.gcstitch_island n
+               GROUP BY n.stitch_key, n.region_lo) n ON n.stitch_key = r2.stitch_key AND n.region_lo = r2.lo
+    WHERE r2.ctid = r.ctid;
 
     WITH gone AS (
-        DELETE FROM @extschema@.interaction_store i USING pg_temp.gcstitch_region r
-        WHERE i.stitch_key = r.stitch_key AND i.started_at >= r.lo AND i.started_at <= r.hi
+        DELETE FROM @extschema@.interaction_store i
+        WHERE i.ctid = ANY (ARRAY(
+            SELECT x.ctid FROM pg_temp.gcstitch_region r
+            CROSS JOIN LATERAL (SELECT s.ctid FROM @extschema@.interaction_store s
+                                WHERE s.stitch_key = r.stitch_key AND s.started_at >= r.lo AND s.started_at <= r.hi
+                                OFFSET 0) x))
         RETURNING i.ended_at, i.queued_at, i.queue_answered_at
     )
     INSERT INTO pg_temp.gcstitch_touched SELECT unnest(ARRAY[g.ended_at, g.queued_at, g.queue_answered_at]) FROM gone g;
 
-    WITH shift AS (
-        SELECT r.stitch_key, r.hi, lead(r.lo) OVER w AS next_lo, sum(r.new_count - r.old_count) OVER w AS delta
-        FROM pg_temp.gcstitch_region r
-        WINDOW w AS (PARTITION BY r.stitch_key ORDER BY r.lo)
-    )
-    UPDATE @extschema@.interaction_store i SET interaction_no = i.interaction_no + d.delta
-    FROM shift d
-    WHERE d.delta <> 0 AND i.stitch_key = d.stitch_key AND i.started_at > d.hi
-      AND (d.next_lo IS NULL OR i.started_at < d.next_lo);
+    -- Usually none: only a region whose count changed with kept interactions after it.
+    FOR moved IN
+        SELECT d.* FROM (SELECT r.stitch_key, r.hi, lead(r.lo) OVER w AS next_lo, sum(r.new_count - r.old_count) OVER w AS delta
+                         FROM pg_temp.gcstitch_region r
+                         WINDOW w AS (PARTITION BY r.stitch_key ORDER BY r.lo)) d
+        WHERE d.delta <> 0
+    LOOP
+        UPDATE @extschema@.interaction_store i SET interaction_no = i.interaction_no + moved.delta
+        WHERE i.stitch_key = moved.stitch_key AND i.started_at > moved.hi
+          AND (moved.next_lo IS NULL OR i.started_at < moved.next_lo);
+    END LOOP;
 
     WITH base AS (
         SELECT r.stitch_key, r.lo,
@@ -443,8 +523,11 @@ CREATE FUNCTION @extschema@.refresh_agent_intervals() RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    DELETE FROM @extschema@.agent_interval_store a USING pg_temp.gcstitch_cell c
-    WHERE a.interval_start = c.interval_start;
+    DELETE FROM @extschema@.agent_interval_store a
+    WHERE a.ctid = ANY (ARRAY(
+        SELECT x.ctid FROM pg_temp.gcstitch_cell c
+        CROSS JOIN LATERAL (SELECT s.ctid FROM @extschema@.agent_interval_store s
+                            WHERE s.interval_start = c.interval_start OFFSET 0) x));
 
     INSERT INTO @extschema@.agent_interval_store
     WITH st AS (
@@ -458,10 +541,11 @@ BEGIN
                sum(f.value) FILTER (WHERE f.name = 'tAcw') AS acw_ms,
                sum(f.value) FILTER (WHERE f.name = 'tHandle') AS handle_ms
         FROM pg_temp.gcstitch_cell c CROSS JOIN st
-        JOIN @extschema@.reported_metric f
-          ON f.emit_date >= c.interval_start AND f.emit_date < c.interval_start + st.len
-        WHERE f.user_id IS NOT NULL
-          AND @extschema@.report_interval_start(f.emit_date, st.len, st.tz) = c.interval_start
+        CROSS JOIN LATERAL (SELECT f.user_id, f.name, f.value, f.emit_date FROM @extschema@.reported_metric f
+                            WHERE f.emit_date >= c.interval_start AND f.emit_date < c.interval_start + st.len
+                              AND f.user_id IS NOT NULL
+                            OFFSET 0) f
+        WHERE @extschema@.report_interval_start(f.emit_date, st.len, st.tz) = c.interval_start
         GROUP BY 1, 2
     ),
     corrected AS (
@@ -474,10 +558,11 @@ BEGIN
                sum(i.gap) AS gap,
                sum(i.fragments) FILTER (WHERE i.handle > interval '0') AS fragments
         FROM pg_temp.gcstitch_cell c CROSS JOIN st
-        JOIN @extschema@.interaction_store i
-          ON i.ended_at >= c.interval_start AND i.ended_at < c.interval_start + st.len
-        WHERE i.user_id IS NOT NULL
-          AND @extschema@.report_interval_start(i.ended_at, st.len, st.tz) = c.interval_start
+        CROSS JOIN LATERAL (SELECT i.* FROM @extschema@.interaction_store i
+                            WHERE i.ended_at >= c.interval_start AND i.ended_at < c.interval_start + st.len
+                              AND i.user_id IS NOT NULL
+                            OFFSET 0) i
+        WHERE @extschema@.report_interval_start(i.ended_at, st.len, st.tz) = c.interval_start
         GROUP BY 1, 2
     ),
     joined AS (
@@ -533,8 +618,11 @@ CREATE FUNCTION @extschema@.refresh_queue_intervals() RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    DELETE FROM @extschema@.queue_interval_store q USING pg_temp.gcstitch_cell c
-    WHERE q.interval_start = c.interval_start;
+    DELETE FROM @extschema@.queue_interval_store q
+    WHERE q.ctid = ANY (ARRAY(
+        SELECT x.ctid FROM pg_temp.gcstitch_cell c
+        CROSS JOIN LATERAL (SELECT s.ctid FROM @extschema@.queue_interval_store s
+                            WHERE s.interval_start = c.interval_start OFFSET 0) x));
 
     INSERT INTO @extschema@.queue_interval_store
     WITH st AS (
@@ -547,42 +635,47 @@ BEGIN
                            WHEN 'tAbandon' THEN 'abandoned' ELSE 'flow_out' END AS kind,
                CASE WHEN f.name <> 'nOffered' THEN f.value::float8 * interval '1 millisecond' END AS wait
         FROM pg_temp.gcstitch_cell c CROSS JOIN st
-        JOIN @extschema@.reported_metric f
-          ON f.emit_date >= c.interval_start AND f.emit_date < c.interval_start + st.interval_length
-        WHERE f.queue_id IS NOT NULL
-          AND @extschema@.report_interval_start(f.emit_date, st.interval_length, st.report_timezone) = c.interval_start
+        CROSS JOIN LATERAL (SELECT f.* FROM @extschema@.reported_metric f
+                            WHERE f.emit_date >= c.interval_start AND f.emit_date < c.interval_start + st.interval_length
+                              AND f.queue_id IS NOT NULL
+                            OFFSET 0) f
+        WHERE @extschema@.report_interval_start(f.emit_date, st.interval_length, st.report_timezone) = c.interval_start
         UNION ALL
         SELECT false, i.queue_id, c.interval_start, 'offered', NULL
         FROM pg_temp.gcstitch_cell c CROSS JOIN st
-        JOIN @extschema@.interaction_store i
-          ON i.queued_at >= c.interval_start AND i.queued_at < c.interval_start + st.interval_length
-        WHERE i.queue_wait IS NOT NULL AND i.queue_id IS NOT NULL
-          AND @extschema@.report_interval_start(i.queued_at, st.interval_length, st.report_timezone) = c.interval_start
+        CROSS JOIN LATERAL (SELECT i.* FROM @extschema@.interaction_store i
+                            WHERE i.queued_at >= c.interval_start AND i.queued_at < c.interval_start + st.interval_length
+                              AND i.queue_wait IS NOT NULL AND i.queue_id IS NOT NULL
+                            OFFSET 0) i
+        WHERE @extschema@.report_interval_start(i.queued_at, st.interval_length, st.report_timezone) = c.interval_start
         UNION ALL
         SELECT false, i.queue_id, c.interval_start, 'answered', i.queue_wait
         FROM pg_temp.gcstitch_cell c CROSS JOIN st
-        JOIN @extschema@.interaction_store i
-          ON i.queue_answered_at >= c.interval_start AND i.queue_answered_at < c.interval_start + st.interval_length
-        WHERE i.queue_id IS NOT NULL
-          AND @extschema@.report_interval_start(i.queue_answered_at, st.interval_length, st.report_timezone)
+        CROSS JOIN LATERAL (SELECT i.* FROM @extschema@.interaction_store i
+                            WHERE i.queue_answered_at >= c.interval_start AND i.queue_answered_at < c.interval_start + st.interval_length
+                              AND i.queue_id IS NOT NULL
+                            OFFSET 0) i
+        WHERE @extschema@.report_interval_start(i.queue_answered_at, st.interval_length, st.report_timezone)
               = c.interval_start
         UNION ALL
         SELECT false, v.queue_id, c.interval_start, 'offered', NULL
         FROM pg_temp.gcstitch_cell c CROSS JOIN st
-        JOIN @extschema@.queue_visit_store v
-          ON v.queued_at >= c.interval_start AND v.queued_at < c.interval_start + st.interval_length
-        WHERE v.answered_session_id IS NULL AND v.queue_id IS NOT NULL
-          AND @extschema@.report_interval_start(v.queued_at, st.interval_length, st.report_timezone) = c.interval_start
+        CROSS JOIN LATERAL (SELECT v.* FROM @extschema@.queue_visit_store v
+                            WHERE v.queued_at >= c.interval_start AND v.queued_at < c.interval_start + st.interval_length
+                              AND v.answered_session_id IS NULL AND v.queue_id IS NOT NULL
+                            OFFSET 0) v
+        WHERE @extschema@.report_interval_start(v.queued_at, st.interval_length, st.report_timezone) = c.interval_start
         UNION ALL
         SELECT false, v.queue_id, c.interval_start,
                CASE WHEN v.disconnect_type = 'transfer' OR v.disconnect_type LIKE '%Transfer' THEN 'flow_out'
                     ELSE 'abandoned' END,
                v.left_queue_at - v.queued_at
         FROM pg_temp.gcstitch_cell c CROSS JOIN st
-        JOIN @extschema@.queue_visit_store v
-          ON v.left_queue_at >= c.interval_start AND v.left_queue_at < c.interval_start + st.interval_length
-        WHERE v.answered_session_id IS NULL AND v.queue_id IS NOT NULL
-          AND @extschema@.report_interval_start(v.left_queue_at, st.interval_length, st.report_timezone)
+        CROSS JOIN LATERAL (SELECT v.* FROM @extschema@.queue_visit_store v
+                            WHERE v.left_queue_at >= c.interval_start AND v.left_queue_at < c.interval_start + st.interval_length
+                              AND v.answered_session_id IS NULL AND v.queue_id IS NOT NULL
+                            OFFSET 0) v
+        WHERE @extschema@.report_interval_start(v.left_queue_at, st.interval_length, st.report_timezone)
               = c.interval_start
     ),
     counted AS (
@@ -709,6 +802,7 @@ BEGIN
     SELECT count(*) INTO n FROM pg_temp.gcstitch_claimed;
     ANALYZE pg_temp.gcstitch_claimed;
 
+    PERFORM @extschema@.refresh_gather(everything);
     PERFORM @extschema@.refresh_reported_metrics();
     PERFORM @extschema@.refresh_queue_visits();
     PERFORM @extschema@.refresh_regions(st.gap_tolerance,

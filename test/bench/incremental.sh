@@ -105,9 +105,10 @@ q -d hist -c "CREATE TABLE bench_day (day date, import_ms float8, refresh_ms flo
 for d in $(seq 1 "$DAYS"); do
 	day=$(day_of "$d")
 	q -d hist -c "SELECT bench_load('$PAGES_DIR', '$day', $TEAMS)" >/dev/null &&
-		q -d hist -c "INSERT INTO bench_day SELECT '$day', bench_import('$day'), bench_refresh(),
-		                  (SELECT sum(corrected_offered) FROM gcstitch.queue_interval WHERE local_date = '$day');
-		              DELETE FROM bench_page" || exit 1
+		q -d hist -c "INSERT INTO bench_day (day, import_ms, refresh_ms) SELECT '$day', bench_import('$day'), bench_refresh()" \
+		              -c "UPDATE bench_day SET calls = (SELECT sum(corrected_offered) FROM gcstitch.queue_interval
+		                                                 WHERE local_date = '$day') WHERE day = '$day'" \
+		              -c "DELETE FROM bench_page" || exit 1
 	[ $((d % 5)) -eq 0 ] || [ "$d" -eq "$DAYS" ] && q -d hist -c "SELECT format('  day %s: import %s ms, refresh %s ms, %s calls',
 		day, round(import_ms), round(refresh_ms), calls) FROM bench_day ORDER BY day DESC LIMIT 1"
 done
