@@ -137,7 +137,9 @@ CREATE TABLE @extschema@.interaction_store AS
 ALTER TABLE @extschema@.interaction_store ADD PRIMARY KEY (stitch_key, started_at),
     ALTER COLUMN interaction_no SET NOT NULL, ALTER COLUMN conversation_ids SET NOT NULL,
     ALTER COLUMN ended_at SET NOT NULL;
-CREATE INDEX interaction_store_conversation_ids ON @extschema@.interaction_store USING gin (conversation_ids);
+-- fastupdate off: a pending list would be searched linearly for every changed conversation.
+CREATE INDEX interaction_store_conversation_ids ON @extschema@.interaction_store USING gin (conversation_ids)
+    WITH (fastupdate = off);
 CREATE INDEX interaction_store_started_at ON @extschema@.interaction_store (started_at);
 CREATE INDEX interaction_store_ended_at ON @extschema@.interaction_store (ended_at);
 CREATE INDEX interaction_store_queued_at ON @extschema@.interaction_store (queued_at) WHERE queue_wait IS NOT NULL;
