@@ -28,3 +28,15 @@ include $(PGXS)
 
 gcstitch--$(EXTVERSION).sql: $(INSTALL_PARTS) gcstitch.control
 	cat $(INSTALL_PARTS) > $@
+
+# The client program gcstitch-fetch (fetch/), built and installed with the extension.
+all: fetch-program
+fetch-program:
+	$(MAKE) -C fetch
+install: fetch-install
+fetch-install: fetch-program
+	$(MAKE) -C fetch install
+clean: fetch-clean
+fetch-clean:
+	$(MAKE) -C fetch clean
+.PHONY: fetch-program fetch-install fetch-clean

@@ -38,27 +38,27 @@ SELECT pg_temp.err($$SELECT gcstitch.stitch(s, s, 'interact', NULL, tol)
 
 -- rollup of values with different tolerances: 22023, naming both.
 SELECT pg_temp.err($$SELECT gcstitch.rollup(x)
-                     FROM (VALUES ('v1 tolerance=30s [other:2024-01-01T00:00:00Z/2024-01-01T00:00:00Z]'::gcstitch.stitch),
-                                  ('v1 tolerance=10.5s [other:2024-01-01T00:00:00Z/2024-01-01T00:00:00Z]')) v(x)$$);
+                     FROM (VALUES ('v2 tolerance=30s split_after_wrapup=true [other:2024-01-01T00:00:00Z/2024-01-01T00:00:00Z]'::gcstitch.stitch),
+                                  ('v2 tolerance=10.5s split_after_wrapup=true [other:2024-01-01T00:00:00Z/2024-01-01T00:00:00Z]')) v(x)$$);
 
 -- Window function: NULL tolerance 22004, bad tolerance 22023, changing tolerance 22023,
 -- rows not ordered by start 42P20, end before start 22000.
-SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, NULL) OVER (ORDER BY s)
+SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, NULL, NULL) OVER (ORDER BY s)
                      FROM (VALUES ('2024-01-01'::timestamptz)) v(s)$$);
-SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, '1 day') OVER (ORDER BY s)
+SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, NULL, '1 day') OVER (ORDER BY s)
                      FROM (VALUES ('2024-01-01'::timestamptz)) v(s)$$);
-SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, tol) OVER (ORDER BY s)
+SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, NULL, tol) OVER (ORDER BY s)
                      FROM (VALUES ('2024-01-01'::timestamptz, '30 seconds'::interval),
                                   ('2024-01-02', '10 seconds')) v(s, tol)$$);
-SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, '30 seconds') OVER (ORDER BY s DESC)
+SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s, NULL, '30 seconds') OVER (ORDER BY s DESC)
                      FROM (VALUES ('2024-01-01'::timestamptz), ('2024-01-02')) v(s)$$);
-SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s - interval '1 second', '30 seconds') OVER (ORDER BY s)
+SELECT pg_temp.err($$SELECT gcstitch.interaction_no(s, s - interval '1 second', NULL, '30 seconds') OVER (ORDER BY s)
                      FROM (VALUES ('2024-01-01'::timestamptz)) v(s)$$);
 
 -- Measures that do not fit an interval: a valid value whose one interval spans the whole
 -- timestamptz range: 22008 from the readers, never a wrong number.
-SELECT pg_temp.err($$SELECT gcstitch.talk('v1 tolerance=0s [interact:-4713-11-24T00:00:00Z/294276-12-31T23:59:59.999999Z]')$$);
-SELECT pg_temp.err($$SELECT * FROM gcstitch.interactions('v1 tolerance=0s [interact:-4713-11-24T00:00:00Z/294276-12-31T23:59:59.999999Z]')$$);
+SELECT pg_temp.err($$SELECT gcstitch.talk('v2 tolerance=0s split_after_wrapup=true [interact:-4713-11-24T00:00:00Z/294276-12-31T23:59:59.999999Z]')$$);
+SELECT pg_temp.err($$SELECT * FROM gcstitch.interactions('v2 tolerance=0s split_after_wrapup=true [interact:-4713-11-24T00:00:00Z/294276-12-31T23:59:59.999999Z]')$$);
 -- interaction_count does not need lengths.
-SELECT gcstitch.interaction_count('v1 tolerance=0s [interact:-4713-11-24T00:00:00Z/294276-12-31T23:59:59.999999Z]');
+SELECT gcstitch.interaction_count('v2 tolerance=0s split_after_wrapup=true [interact:-4713-11-24T00:00:00Z/294276-12-31T23:59:59.999999Z]');
 

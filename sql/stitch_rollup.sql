@@ -78,12 +78,14 @@ SELECT gcstitch.rollup(x) OPERATOR(gcstitch.=) (SELECT st FROM part WHERE k = 'b
 FROM (SELECT st FROM part WHERE k = 'bridge' AND part = 1 UNION ALL SELECT NULL) v(x);
 
 -- 50 keys of 400 rows, each key's rows dealt to 7 parts: the rollups of the parts equal the
--- direct values for all 50 keys.
+-- direct values for all 50 keys.  A key's rows come every 45 s as alert, interact, hold, wrapup,
+-- ivr, alert, ...: every alert two rows after a wrapup of its island starts a new call (rule 2),
+-- so parts must bring each other's wrapups; without rule 2 the keys have fewer interactions.
 CREATE TEMP TABLE many AS
 SELECT 'k' || (g % 50) AS k, g % 7 AS part,
        '2024-01-01'::timestamptz + (g / 50) * interval '45 seconds' AS s,
        '2024-01-01'::timestamptz + (g / 50) * interval '45 seconds' + (g % 11) * interval '3 seconds' AS e,
-       (ARRAY['alert', 'interact', 'hold', 'wrapup', 'ivr'])[1 + g % 5] AS t,
+       (ARRAY['alert', 'interact', 'hold', 'wrapup', 'ivr'])[1 + (g / 50) % 5] AS t,
        CASE WHEN g % 13 = 0 THEN NULL ELSE 'sess' || (g / 120) END AS sess
 FROM generate_series(1, 20000) g;
 CREATE TEMP TABLE direct AS
@@ -91,5 +93,9 @@ SELECT k, gcstitch.stitch(s, e, t, sess, '30 seconds') st FROM many GROUP BY k;
 CREATE TEMP TABLE parts AS
 SELECT k, part, gcstitch.stitch(s, e, t, sess, '30 seconds') st FROM many GROUP BY k, part;
 SELECT count(*) AS keys,
-       count(*) FILTER (WHERE r.st OPERATOR(gcstitch.=) d.st) AS exact
+       count(*) FILTER (WHERE r.st OPERATOR(gcstitch.=) d.st) AS exact,
+       sum(gcstitch.interaction_count(d.st))
+           > (SELECT sum(gcstitch.interaction_count(x))
+              FROM (SELECT gcstitch.stitch(s, e, t, sess, '30 seconds', false) x FROM many GROUP BY k) y)
+           AS rule2_splits
 FROM direct d JOIN (SELECT k, gcstitch.rollup(st) st FROM parts GROUP BY k) r USING (k);

@@ -90,9 +90,10 @@ INSERT INTO seg VALUES
 ('frag', '2024-01-01 12:00:00', '2024-01-01 12:00:10', 'interact', 'c'),
 ('frag', '2024-01-01 12:00:20', '2024-01-01 12:00:30', 'interact', 'd'),
 ('frag', '2024-01-01 12:00:40', '2024-01-01 12:00:50', 'interact', 'e'),
--- soa: the reconnected fragment rings again; answered_at is the first interact start and
---   speed of answer uses the first alert: answered 10:00:20, soa 00:00:20, alert 20 + 2 = 22 s,
---   talk 40 + 48 = 00:01:28, gap 10 s, fragments 2.
+-- soa: the reconnected fragment rings again (no wrapup before it: the new-call rule does not
+--   split); answered_at is the first interact start and speed of answer uses the first alert:
+--   answered 10:00:20, soa 00:00:20, alert 20 + 2 = 22 s, talk 40 + 48 = 00:01:28, gap 10 s,
+--   fragments 2.
 ('soa', '2024-01-01 10:00:00', '2024-01-01 10:00:20', 'alert',    'p1'),
 ('soa', '2024-01-01 10:00:20', '2024-01-01 10:01:00', 'interact', 'p1'),
 ('soa', '2024-01-01 10:01:10', '2024-01-01 10:01:12', 'alert',    'p2'),
@@ -142,14 +143,14 @@ SELECT gcstitch.talk(gcstitch.stitch('2024-01-01', '2024-01-03 00:00:01', 'inter
 -- Window labels: same numbering as interactions(); NULL for skipped rows.
 -- frag: 1 1 1 1 2 3 3 3; over: 1 2; zero: 1 1 1; nulls: the two kept rows 1, the others NULL.
 SELECT k, s::time AS s, e::time AS e,
-       gcstitch.interaction_no(s, e, '30 seconds') OVER (PARTITION BY k ORDER BY s, e) AS no
+       gcstitch.interaction_no(s, e, t, '30 seconds') OVER (PARTITION BY k ORDER BY s, e) AS no
 FROM seg WHERE k IN ('frag', 'over', 'zero', 'nulls')
 ORDER BY k, s, e;
 
 -- Every labelled row lies inside the interaction with its number (0 misplaced rows), and every
 -- interaction gets at least one row (0 unlabelled interactions).
 WITH lab AS (
-    SELECT k, s, e, gcstitch.interaction_no(s, e, '30 seconds') OVER (PARTITION BY k ORDER BY s, e) AS no
+    SELECT k, s, e, gcstitch.interaction_no(s, e, t, '30 seconds') OVER (PARTITION BY k ORDER BY s, e) AS no
     FROM seg),
 ia AS (
     SELECT x.k, i.interaction_no, i.started_at, i.ended_at
@@ -164,7 +165,7 @@ SELECT (SELECT count(*) FROM lab LEFT JOIN ia ON ia.k = lab.k AND ia.interaction
 -- The window function accepts ties in start in any end order (ORDER BY seg_start only).
 -- Tolerance 0: the tied rows and 10:05:00 (= running max end) are 1; 10:06:00.000001 is 2.
 SELECT * FROM (
-SELECT s::time, e::time, gcstitch.interaction_no(s, e, '0') OVER (ORDER BY s) AS no
+SELECT s::time, e::time, gcstitch.interaction_no(s, e, NULL, '0') OVER (ORDER BY s) AS no
 FROM (VALUES ('2024-01-01 10:00:00'::timestamptz, '2024-01-01 10:05:00'::timestamptz),
              ('2024-01-01 10:00:00', '2024-01-01 10:01:00'),
              ('2024-01-01 10:05:00', '2024-01-01 10:06:00'),

@@ -1,5 +1,5 @@
 -- Edge cases of the queue side: a transfer between queues, and back-to-back calls of one client id
--- closer than the gap tolerance (a known limit: they are stitched into one interaction).
+-- closer than the gap tolerance (the new-call rule keeps them apart: the second rings after a wrap-up).
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
 SET intervalstyle = 'postgres';
@@ -21,9 +21,9 @@ INSERT INTO t_seg VALUES
  ('t1','t1-g','agent','ug','cg','t1-s4','interact','2024-11-04 10:12:30Z','2024-11-04 10:15:00Z','q7','peer',NULL),
  ('t1','t1-g','agent','ug','cg','t1-s4','wrapup','2024-11-04 10:15:00Z','2024-11-04 10:15:20Z','q7',NULL,'x');
 -- e1: agent e (client ce) on a direct call 10:00:00-10:02:00Z, wrap-up to 10:02:10; e2 enters q5 at
--- 10:02:00 and rings agent e at 10:02:20, 10 s after that wrap-up: within the 30 s gap tolerance, so both
--- calls become one interaction {e1, e2} answered at 10:00:00. Its queue wait must still be e2's own:
--- 25 s (10:02:25 - 10:02:00), never answered_at - queued_at = -120 s.
+-- 10:02:00 and rings agent e at 10:02:20, 10 s after that wrap-up: within the 30 s gap tolerance, but an
+-- alert after a wrapup is a new call (rule 2): two interactions, {e1} (direct, no queue, answered 10:00:00,
+-- ended 10:02:10) and {e2} (q5, answered 10:02:25, ended 10:05:30) with its own queue wait of 25 s.
 INSERT INTO t_seg VALUES
  ('e1','e1-e','agent','ue','ce','e1-s1','interact','2024-11-04 10:00:00Z','2024-11-04 10:02:00Z',NULL,'peer',NULL),
  ('e1','e1-e','agent','ue','ce','e1-s1','wrapup','2024-11-04 10:02:00Z','2024-11-04 10:02:10Z',NULL,NULL,'x'),

@@ -10,7 +10,7 @@
  * - the zone is required: "Z", or an offset "+hh:mm", "-hh:mm", "+hhmm", "-hhmm", "+hh", "-hh"
  *   (hours up to 15, minutes up to 59); a date without a zone is rejected (its zone is unknown);
  * - leap seconds (":60") and hour 24 are rejected; the day must exist in its month.
- * The result never depends on the session TimeZone.
+ * The result never depends on the session TimeZone. iso_date_format writes such a date back.
  */
 #include "postgres.h"
 
@@ -128,5 +128,41 @@ iso_date_parse(const char *s, int len, TimestampTz *result)
 
 	*result = ((int64) (date2j(year, month, day) - POSTGRES_EPOCH_JDATE) * SECS_PER_DAY +
 			   hour * 3600 + minute * 60 + second - offset) * USECS_PER_SEC + usec;
+	return true;
+}
+
+/*
+ * Writes ts as Genesys does: UTC, "Z", milliseconds (microseconds when it has some); buf holds
+ * ISO_DATE_BUFSIZE bytes. False when the year is outside 1-9999, which iso_date_parse refuses.
+ */
+bool
+iso_date_format(TimestampTz ts, char *buf)
+{
+	int64		days = ts / USECS_PER_DAY;
+	int64		rem = ts % USECS_PER_DAY;
+	int			year,
+				month,
+				day;
+	int			secs;
+	int			usec;
+
+	if (!IS_VALID_TIMESTAMP(ts))
+		return false;
+	if (rem < 0)
+	{
+		rem += USECS_PER_DAY;
+		days--;
+	}
+	j2date((int) (days + POSTGRES_EPOCH_JDATE), &year, &month, &day);
+	if (year < 1 || year > 9999)
+		return false;
+	secs = (int) (rem / USECS_PER_SEC);
+	usec = (int) (rem % USECS_PER_SEC);
+	if (usec % 1000 == 0)
+		snprintf(buf, ISO_DATE_BUFSIZE, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day,
+				 secs / 3600, secs / 60 % 60, secs % 60, usec / 1000);
+	else
+		snprintf(buf, ISO_DATE_BUFSIZE, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", year, month, day,
+				 secs / 3600, secs / 60 % 60, secs % 60, usec);
 	return true;
 }

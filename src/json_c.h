@@ -15,4 +15,9 @@
 #define json_object gcstitch_json_object
 #include <json-c/json.h>
 
+/* Visits the members of a JSON object in document order (json-c's own macro declares variables). */
+#define foreach_member(obj, entry) \
+	for (struct lh_entry *entry = lh_table_head(json_object_get_object(obj)); \
+		 entry != NULL; entry = lh_entry_next(entry))
+
 #endif							/* GCSTITCH_JSON_C_H */

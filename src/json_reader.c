@@ -22,8 +22,7 @@
 #include "utils/tuplestore.h"
 #include "utils/typcache.h"
 
-#include "json_doc.h"
-#include "json_rows.h"
+#include "json_reader.h"
 
 /* Columns of gcstitch.import_item, in order. */
 typedef enum ItemColumn
@@ -57,16 +56,6 @@ typedef struct ImportSink
 	ArraySink	segments;
 	ArraySink	metrics;
 } ImportSink;
-
-/* State shared by the three readers. */
-typedef struct Reader
-{
-	WalkOptions opts;
-	MemoryContext call_cxt;		/* json-c documents live as long as this */
-	MemoryContext conv_cxt;		/* reset after each conversation */
-	JsonDocs   *docs;
-	ConvIterator it;
-} Reader;
 
 static void
 StorePut(RowSink *sink, Datum *values, bool *nulls)
@@ -125,8 +114,8 @@ ReadAttributeNames(ArrayType *names, WalkOptions *opts)
 }
 
 /* Parses doc into a new call context; the caller walks reader->it. */
-static void
-ReaderStart(Reader *reader, text *doc, ArrayType *names)
+void
+json_reader_start(Reader *reader, text *doc, ArrayType *names)
 {
 	const char *data = VARDATA_ANY(doc);
 	size_t		len = VARSIZE_ANY_EXHDR(doc);
@@ -158,8 +147,8 @@ ReaderStart(Reader *reader, text *doc, ArrayType *names)
 }
 
 /* Releases the documents (the reset callback puts every json-c object). */
-static void
-ReaderEnd(Reader *reader)
+void
+json_reader_end(Reader *reader)
 {
 	MemoryContextDelete(reader->call_cxt);
 }
@@ -191,8 +180,9 @@ FailedPath(const ConvLocation *loc, const WalkError *err)
 	return path.data;
 }
 
-static void
-ReportWalkError(Reader *reader, json_object *conv, const ConvSummary *sum, const WalkError *err)
+/* Raises the error of a conversation that walk_conversation refused. */
+void
+json_reader_report_error(Reader *reader, json_object *conv, const ConvSummary *sum, const WalkError *err)
 {
 	char	   *id = FailedConversationId(conv, sum);
 	char	   *path = FailedPath(&reader->it.loc, err);
@@ -209,8 +199,8 @@ ReportWalkError(Reader *reader, json_object *conv, const ConvSummary *sum, const
 }
 
 /* Walks every conversation into sink; any bad one raises its error. */
-static void
-ReaderRunStrict(Reader *reader, RowSink *sink)
+void
+json_reader_run_strict(Reader *reader, RowSink *sink)
 {
 	json_object *conv;
 	ConvSummary sum;
@@ -220,7 +210,7 @@ ReaderRunStrict(Reader *reader, RowSink *sink)
 	while (json_docs_next(&reader->it, &conv))
 	{
 		if (!walk_conversation(conv, &reader->opts, sink, &sum, &err))
-			ReportWalkError(reader, conv, &sum, &err);
+			json_reader_report_error(reader, conv, &sum, &err);
 		MemoryContextReset(reader->conv_cxt);
 	}
 	MemoryContextSwitchTo(old);
@@ -239,9 +229,9 @@ ReadIntoResult(FunctionCallInfo fcinfo, StoreSink *sink, int natts, ArrayType *n
 			 rsinfo->setDesc->natts, natts);
 	sink->store = rsinfo->setResult;
 	sink->desc = rsinfo->setDesc;
-	ReaderStart(&reader, PG_GETARG_TEXT_PP(0), names);
-	ReaderRunStrict(&reader, &sink->base);
-	ReaderEnd(&reader);
+	json_reader_start(&reader, PG_GETARG_TEXT_PP(0), names);
+	json_reader_run_strict(&reader, &sink->base);
+	json_reader_end(&reader);
 }
 
 /* segments_from_json(doc text, client_id_attributes text[]): one row per segment. */
@@ -330,7 +320,7 @@ gcstitch_import_parse(PG_FUNCTION_ARGS)
 		elog(ERROR, "import_item has %d columns, expected %d", rsinfo->setDesc->natts, ITEM_NATTS);
 	sink.segments.desc = ElementRowType(rsinfo->setDesc, ITEM_SEGMENTS, SEG_NATTS, &segtype);
 	sink.metrics.desc = ElementRowType(rsinfo->setDesc, ITEM_METRICS, MET_NATTS, &mettype);
-	ReaderStart(&reader, PG_GETARG_TEXT_PP(0), PG_GETARG_ARRAYTYPE_P(1));
+	json_reader_start(&reader, PG_GETARG_TEXT_PP(0), PG_GETARG_ARRAYTYPE_P(1));
 
 	old = MemoryContextSwitchTo(reader.conv_cxt);
 	while (json_docs_next(&reader.it, &conv))
@@ -375,7 +365,7 @@ gcstitch_import_parse(PG_FUNCTION_ARGS)
 			nulls[ITEM_SEGMENTS] = nulls[ITEM_METRICS] = false;
 		}
 		else if (strict)
-			ReportWalkError(&reader, conv, &sum, &err);
+			json_reader_report_error(&reader, conv, &sum, &err);
 		else
 		{
 			char	   *id = FailedConversationId(conv, &sum);
@@ -398,6 +388,6 @@ gcstitch_import_parse(PG_FUNCTION_ARGS)
 		MemoryContextReset(reader.conv_cxt);
 	}
 	MemoryContextSwitchTo(old);
-	ReaderEnd(&reader);
+	json_reader_end(&reader);
 	return (Datum) 0;
 }

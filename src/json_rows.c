@@ -20,11 +20,6 @@
 #include "iso_date.h"
 #include "json_rows.h"
 
-/* Visits the members of a JSON object in document order. */
-#define foreach_member(obj, entry) \
-	for (struct lh_entry *entry = lh_table_head(json_object_get_object(obj)); \
-		 entry != NULL; entry = lh_entry_next(entry))
-
 typedef struct Walk
 {
 	const WalkOptions *opts;

@@ -1,7 +1,7 @@
 /*
  * stitch_access.c
- *		SQL-facing readers of a stitch value (interactions(), scalar totals)
- *		and the interaction_no() window function.
+ *		SQL-facing readers of a stitch value: interactions() and the scalar
+ *		totals.
  */
 #include "postgres.h"
 
@@ -10,9 +10,7 @@
 #include "miscadmin.h"
 #include "utils/tuplestore.h"
 #include "utils/timestamp.h"
-#include "windowapi.h"
 
-#include "stitch_agg.h"
 #include "stitch_type.h"
 
 /* A pure microsecond interval (no day or month part). */
@@ -227,6 +225,16 @@ gcstitch_gap(PG_FUNCTION_ARGS)
 	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_GAP));
 }
 
+/* Whether the value was stitched with the new-call rule. */
+PG_FUNCTION_INFO_V1(gcstitch_split_after_wrapup);
+Datum
+gcstitch_split_after_wrapup(PG_FUNCTION_ARGS)
+{
+	Stitch	   *v = PG_GETARG_STITCH_P(0);
+
+	PG_RETURN_BOOL(STITCH_SPLITS(v));
+}
+
 /* The tolerance the value was stitched with. */
 PG_FUNCTION_INFO_V1(gcstitch_tolerance);
 Datum
@@ -235,88 +243,4 @@ gcstitch_tolerance(PG_FUNCTION_ARGS)
 	Stitch	   *v = PG_GETARG_STITCH_P(0);
 
 	return us_interval(v->tolerance);
-}
-
-/* Running state of interaction_no() in one partition. */
-typedef struct LabelState
-{
-	bool		started;		/* a non-NULL row was seen */
-	bool		has_tol;		/* tolerance and tol_arg are set */
-	int32		island;			/* current interaction_no */
-	int64		maxend;			/* largest end in the current island */
-	int64		last_start;		/* start of the previous non-NULL row */
-	int64		tolerance;
-	Interval	tol_arg;
-} LabelState;
-
-/*
- * interaction_no(seg_start, seg_end, tolerance) OVER (PARTITION BY key ORDER
- * BY seg_start, seg_end): the interaction each row belongs to, numbered as
- * interactions() numbers them; NULL for rows with a NULL bound.
- */
-PG_FUNCTION_INFO_V1(gcstitch_interaction_no);
-Datum
-gcstitch_interaction_no(PG_FUNCTION_ARGS)
-{
-	WindowObject winobj = PG_WINDOW_OBJECT();
-	LabelState *ls = (LabelState *) WinGetPartitionLocalMemory(winobj, sizeof(LabelState));
-	bool		snull,
-				enull,
-				tnull;
-	Datum		sd = WinGetFuncArgCurrent(winobj, 0, &snull);
-	Datum		ed = WinGetFuncArgCurrent(winobj, 1, &enull);
-	Datum		td = WinGetFuncArgCurrent(winobj, 2, &tnull);
-	Interval   *tol;
-	int64		s,
-				e;
-
-	if (tnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("tolerance must not be null")));
-	tol = DatumGetIntervalP(td);
-	if (!ls->has_tol || memcmp(&ls->tol_arg, tol, sizeof(Interval)) != 0)
-	{
-		int64		us = stitch_tolerance_arg(tol);
-
-		if (ls->has_tol && us != ls->tolerance)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("tolerance must be the same for every row of a partition")));
-		ls->tolerance = us;
-		ls->tol_arg = *tol;
-		ls->has_tol = true;
-	}
-	if (snull || enull)
-		PG_RETURN_NULL();
-	s = DatumGetTimestampTz(sd);
-	e = DatumGetTimestampTz(ed);
-	stitch_check_bounds(s, e);
-
-	if (!ls->started)
-	{
-		ls->started = true;
-		ls->island = 1;
-		ls->maxend = e;
-	}
-	else
-	{
-		if (s < ls->last_start)
-			ereport(ERROR,
-					(errcode(ERRCODE_WINDOWING_ERROR),
-					 errmsg("interaction_no requires rows ordered by segment start"),
-					 errhint("Use OVER (PARTITION BY ... ORDER BY seg_start, seg_end).")));
-		if (stitch_joins(s, ls->maxend, ls->tolerance))
-		{
-			if (e > ls->maxend)
-				ls->maxend = e;
-		}
-		else
-		{
-			ls->island++;
-			ls->maxend = e;
-		}
-	}
-	ls->last_start = s;
-	PG_RETURN_INT32(ls->island);
 }

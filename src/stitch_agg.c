@@ -6,7 +6,7 @@
  * The transition state only appends 24-byte items (start, end, class and
  * session identity) to an array in the aggregate context; the final
  * function sorts once and builds the stored value.  rollup() feeds the
- * intervals of stored values to the same state, so both aggregates share
+ * rows of stored values to the same state, so both aggregates share
  * combine, serial, deserial and final functions.
  */
 #include "postgres.h"
@@ -17,6 +17,7 @@
 #include "utils/timestamp.h"
 
 #include "stitch_agg.h"
+#include "stitch_text.h"
 #include "stitch_type.h"
 
 /*
@@ -37,14 +38,15 @@ typedef struct ItemChunk
 typedef struct StitchState
 {
 	/* the first 64 bytes are all the transition function touches per row */
-	int64		tolerance;		/* microseconds, valid when has_tol */
+	StitchRules rules;			/* valid when has_rules */
 	Interval	tol_arg;		/* last tolerance argument seen, for a fast check */
 	StitchItem *wpos;			/* next free item of the tail chunk */
 	StitchItem *wend;			/* end of the tail chunk */
 	ItemChunk  *head;
 	ItemChunk  *tail;			/* its n is only updated by state_sync() */
 	int32		next_bytes;		/* size of the next chunk to allocate */
-	bool		has_tol;
+	bool		has_rules;
+	bool		rollup;			/* a rollup() state: its errors name rollup */
 	int64		nbefore;		/* items in the chunks before the tail */
 } StitchState;
 
@@ -60,13 +62,14 @@ typedef struct StitchState
 typedef struct StitchStateSer
 {
 	uint8		version;
-	uint8		has_tol;
-	uint16		unused;
+	uint8		has_rules;
+	uint8		split_after_wrapup;
+	uint8		rollup;
 	int32		n;
 	int64		tolerance;
 } StitchStateSer;
 
-#define STATE_SER_VERSION 1
+#define STATE_SER_VERSION 2
 
 static void
 too_many_rows(void)
@@ -196,17 +199,34 @@ tolerance_mismatch(int64 a, int64 b, bool rollup)
 			 errdetail("Tolerances %s were found.", buf.data)));
 }
 
-/* Records tolerance us on st, or checks it equals the one recorded. */
-static inline void
-state_set_tolerance(StitchState *st, int64 us, bool rollup)
+static void
+split_mismatch(bool rollup)
 {
-	if (!st->has_tol)
+	if (rollup)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot roll up stitch values with different split_after_wrapup"),
+				 errdetail("Some values were stitched with the new-call rule and some without it."),
+				 errhint("Values stored by gcstitch 0.1.0 were stitched without it: recompute them from the segments.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("split_after_wrapup must be the same for every row of a group")));
+}
+
+/* Records the rules on st, or checks they equal the ones recorded. */
+static inline void
+state_set_rules(StitchState *st, const StitchRules *r, bool rollup)
+{
+	if (!st->has_rules)
 	{
-		st->tolerance = us;
-		st->has_tol = true;
+		st->rules = *r;
+		st->has_rules = true;
+		return;
 	}
-	else if (st->tolerance != us)
-		tolerance_mismatch(st->tolerance, us, rollup);
+	if (st->rules.tolerance != r->tolerance)
+		tolerance_mismatch(st->rules.tolerance, r->tolerance, rollup);
+	if (st->rules.split_after_wrapup != r->split_after_wrapup)
+		split_mismatch(rollup);
 }
 
 /*
@@ -293,17 +313,52 @@ agg_context(FunctionCallInfo fcinfo, const char *what)
 	return ctx;
 }
 
+static void
+null_split(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("split_after_wrapup must not be null")));
+}
+
+/* Checks the rule arguments of a row against the state (fast path: the same as the last row's). */
+static inline void
+state_check_rule_args(StitchState *st, FunctionCallInfo fcinfo)
+{
+	Interval   *tol;
+	bool		split = true;
+
+	if (PG_ARGISNULL(5))
+		null_tolerance();
+	if (PG_NARGS() > 6)
+	{
+		if (PG_ARGISNULL(6))
+			null_split();
+		split = PG_GETARG_BOOL(6);
+	}
+	tol = PG_GETARG_INTERVAL_P(5);
+	if (!st->has_rules || memcmp(&st->tol_arg, tol, sizeof(Interval)) != 0 ||
+		st->rules.split_after_wrapup != split)
+	{
+		StitchRules r;
+
+		r.tolerance = stitch_tolerance_arg(tol);
+		r.split_after_wrapup = split;
+		state_set_rules(st, &r, false);
+		st->tol_arg = *tol;
+	}
+}
+
 /*
- * Transition of stitch(seg_start, seg_end, seg_type, session_id, tolerance):
- * checks the tolerance on every row, skips rows with a NULL bound, appends
- * one item.
+ * Transition of stitch(seg_start, seg_end, seg_type, session_id, tolerance
+ * [, split_after_wrapup]): checks the rules on every row, skips rows with a
+ * NULL bound, appends one item.
  */
 PG_FUNCTION_INFO_V1(gcstitch_stitch_transfn);
 Datum
 gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 {
 	StitchState *st;
-	Interval   *tol;
 	int64		s,
 				e;
 	int			cls = SC_OTHER;
@@ -325,14 +380,7 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 	 */
 	STITCH_PREFETCH_W(st->wpos);
 
-	if (PG_ARGISNULL(5))
-		null_tolerance();
-	tol = PG_GETARG_INTERVAL_P(5);
-	if (!st->has_tol || memcmp(&st->tol_arg, tol, sizeof(Interval)) != 0)
-	{
-		state_set_tolerance(st, stitch_tolerance_arg(tol), false);
-		st->tol_arg = *tol;
-	}
+	state_check_rule_args(st, fcinfo);
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);
@@ -366,7 +414,7 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* Transition of rollup(stitch): adds the intervals and sessions of a stored value. */
+/* Transition of rollup(stitch): adds the rows of a stored value. */
 PG_FUNCTION_INFO_V1(gcstitch_rollup_transfn);
 Datum
 gcstitch_rollup_transfn(PG_FUNCTION_ARGS)
@@ -374,8 +422,7 @@ gcstitch_rollup_transfn(PG_FUNCTION_ARGS)
 	MemoryContext ctx = agg_context(fcinfo, "gcstitch_rollup_transfn");
 	StitchState *st = PG_ARGISNULL(0) ? NULL : (StitchState *) PG_GETARG_POINTER(0);
 	Stitch	   *v;
-	int64		cnt;
-	StitchItem *tmp;
+	StitchRules r;
 
 	if (PG_ARGISNULL(1))
 	{
@@ -384,16 +431,15 @@ gcstitch_rollup_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	}
 	v = PG_GETARG_STITCH_P(1);
-	cnt = stitch_expanded_count(v);
 	if (st == NULL)
+	{
 		st = state_create(ctx, 0);
-	state_set_tolerance(st, v->tolerance, true);
-	if (state_count(st) + cnt > STATE_MAX_ITEMS)
-		too_many_rows();
-	tmp = palloc(sizeof(StitchItem) * cnt);
-	cnt = stitch_expand(v, tmp);
-	state_append(st, ctx, tmp, cnt);
-	pfree(tmp);
+		st->rollup = true;
+	}
+	r.tolerance = v->tolerance;
+	r.split_after_wrapup = STITCH_SPLITS(v);
+	state_set_rules(st, &r, true);
+	state_append(st, ctx, STITCH_ITEMS(v), v->nitems);
 	PG_RETURN_POINTER(st);
 }
 
@@ -415,14 +461,15 @@ gcstitch_stitch_combinefn(PG_FUNCTION_ARGS)
 	if (a == NULL)
 	{
 		a = state_create(ctx, state_count(b));
-		a->tolerance = b->tolerance;
-		a->has_tol = b->has_tol;
+		a->rules = b->rules;
+		a->has_rules = b->has_rules;
+		a->rollup = b->rollup;
 		a->tol_arg = b->tol_arg;
 	}
-	else if (b->has_tol)
+	else if (b->has_rules)
 	{
 		/* a rollup state never saw an interval argument: compare microseconds */
-		state_set_tolerance(a, b->tolerance, false);
+		state_set_rules(a, &b->rules, a->rollup || b->rollup);
 	}
 	{
 		const ItemChunk *c;
@@ -455,9 +502,11 @@ gcstitch_stitch_serialfn(PG_FUNCTION_ARGS)
 	SET_VARSIZE(out, sz);
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.version = STATE_SER_VERSION;
-	hdr.has_tol = st->has_tol ? 1 : 0;
+	hdr.has_rules = st->has_rules ? 1 : 0;
+	hdr.split_after_wrapup = st->has_rules && st->rules.split_after_wrapup ? 1 : 0;
+	hdr.rollup = st->rollup ? 1 : 0;
 	hdr.n = (int32) n;
-	hdr.tolerance = st->has_tol ? st->tolerance : 0;
+	hdr.tolerance = st->has_rules ? st->rules.tolerance : 0;
 	memcpy(VARDATA(out), &hdr, sizeof(hdr));
 	state_copy_items(st, (StitchItem *) (VARDATA(out) + sizeof(hdr)));
 	PG_RETURN_BYTEA_P(out);
@@ -490,19 +539,22 @@ gcstitch_stitch_deserialfn(PG_FUNCTION_ARGS)
 	if (len < sizeof(hdr))
 		bad_state("The state is shorter than its header.");
 	memcpy(&hdr, p, sizeof(hdr));
-	if (hdr.version != STATE_SER_VERSION || hdr.has_tol > 1 || hdr.unused != 0)
+	if (hdr.version != STATE_SER_VERSION || hdr.has_rules > 1 ||
+		hdr.split_after_wrapup > 1 || hdr.rollup > 1)
 		bad_state("The state header is invalid.");
 	if (hdr.n < 0 || hdr.n > STATE_MAX_ITEMS ||
 		len != sizeof(hdr) + (Size) hdr.n * sizeof(StitchItem))
 		bad_state("The item count does not match the length of the state.");
-	if ((hdr.n > 0 && !hdr.has_tol) || hdr.tolerance < 0 ||
-		(!hdr.has_tol && hdr.tolerance != 0))
-		bad_state("The tolerance is invalid.");
+	if ((hdr.n > 0 && !hdr.has_rules) || hdr.tolerance < 0 ||
+		(!hdr.has_rules && (hdr.tolerance != 0 || hdr.split_after_wrapup != 0)))
+		bad_state("The stitching rules are invalid.");
 
 	agg_context(fcinfo, "gcstitch_stitch_deserialfn");
 	st = state_create(CurrentMemoryContext, hdr.n);
-	st->has_tol = hdr.has_tol;
-	st->tolerance = hdr.tolerance;
+	st->has_rules = hdr.has_rules;
+	st->rollup = hdr.rollup;
+	st->rules.tolerance = hdr.tolerance;
+	st->rules.split_after_wrapup = hdr.split_after_wrapup;
 	state_append(st, CurrentMemoryContext, (const StitchItem *) (p + sizeof(hdr)), hdr.n);
 	{
 		const ItemChunk *c;
@@ -538,15 +590,17 @@ gcstitch_stitch_finalfn(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	if (st->head->next == NULL)
 	{
-		/* one chunk: sort in place (the set of items is unchanged) */
-		v = stitch_build(st->head->items, st->head->n, st->tolerance);
+		/* one chunk: sort in place (the items left there are still the group's rows) */
+		v = stitch_build(st->head->items, st->head->n, &st->rules);
+		st->head->n = v->nitems;
+		st->wpos = st->head->items + v->nitems;
 	}
 	else
 	{
 		StitchItem *all = palloc(sizeof(StitchItem) * n);
 
 		state_copy_items(st, all);
-		v = stitch_build(all, (int32) n, st->tolerance);
+		v = stitch_build(all, (int32) n, &st->rules);
 		pfree(all);
 	}
 	PG_RETURN_STITCH_P(v);

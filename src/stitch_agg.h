@@ -6,11 +6,8 @@
 #define GCSTITCH_STITCH_AGG_H
 
 #include "datatype/timestamp.h"
-#include "lib/stringinfo.h"
 
 extern int64 stitch_tolerance_arg(const Interval *tol);
 extern void stitch_check_bounds(int64 start, int64 end);
-extern void stitch_append_timestamp(StringInfo buf, int64 ts);
-extern void stitch_append_seconds(StringInfo buf, int64 us);
 
 #endif

@@ -22,7 +22,7 @@
 #define ST_ELEMENT_TYPE StitchItem
 #define ST_COMPARE(a, b) \
 	((a)->s < (b)->s ? -1 : (a)->s > (b)->s ? 1 : \
-	 (a)->e < (b)->e ? -1 : (a)->e > (b)->e ? 1 : 0)
+	 (a)->tag < (b)->tag ? -1 : (a)->tag > (b)->tag ? 1 : 0)
 #define ST_SCOPE static
 #define ST_DEFINE
 #include "lib/sort_template.h"
@@ -40,20 +40,18 @@ static const char *const class_names[STITCH_NCLASSES] = {
 
 /* Bytes of a stored value with these counts; errors when too large. */
 Size
-stitch_size(int64 nislands, int64 nintervals, int64 nsessions)
+stitch_size(int64 nislands, int64 nitems)
 {
 	Size		sz;
 
-	if (nislands < 0 || nintervals < 0 || nsessions < 0 ||
+	if (nislands < 0 || nitems < 0 ||
 		nislands > (int64) (MaxAllocSize / sizeof(StitchIsland)) ||
-		nintervals > (int64) (MaxAllocSize / sizeof(StitchInterval)) ||
-		nsessions > (int64) (MaxAllocSize / sizeof(uint64)))
+		nitems > (int64) (MaxAllocSize / sizeof(StitchItem)))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("stitch value too large")));
 	sz = add_size(STITCH_HDRSZ, mul_size((Size) nislands, sizeof(StitchIsland)));
-	sz = add_size(sz, mul_size((Size) nintervals, sizeof(StitchInterval)));
-	sz = add_size(sz, mul_size((Size) nsessions, sizeof(uint64)));
+	sz = add_size(sz, mul_size((Size) nitems, sizeof(StitchItem)));
 	if (sz > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -188,410 +186,206 @@ stitch_interval_overflow(void)
 			 errmsg("interval out of range")));
 }
 
-/*
- * Closes the island made of items[from..to) (sorted by start): per-class
- * unions into ivs (returns how many), session identities into sess.
- * tmp has room for to - from intervals.
- */
-static void
-close_island(const StitchItem *items, int32 from, int32 to,
-			 StitchIsland *isl, StitchInterval *ivs, int32 *niv,
-			 uint64 *sess, StitchItem *tmp)
+/* Sorted rows: keeps one row per (start, tag), with the largest end; returns how many. */
+static int32
+drop_repeats(StitchItem *items, int32 n)
 {
-	bool		open[STITCH_NCLASSES] = {0};
-	int64		cs[STITCH_NCLASSES];
-	int64		ce[STITCH_NCLASSES];
-	int32		pos[STITCH_NCLASSES];
-	int32		nt = 0;
-	int32		ns = 0;
-	int32		i;
-	int			c;
-
-	memset(isl, 0, sizeof(*isl));
-	for (i = from; i < to; i++)
-	{
-		const StitchItem *it = &items[i];
-		uint64		sid = STITCH_TAG_SESSION(it->tag);
-
-		c = STITCH_TAG_CLASS(it->tag);
-		if (open[c] && it->s <= ce[c])
-		{
-			if (it->e > ce[c])
-				ce[c] = it->e;
-		}
-		else
-		{
-			if (open[c])
-			{
-				tmp[nt].s = cs[c];
-				tmp[nt].e = ce[c];
-				tmp[nt].tag = STITCH_TAG(c, 0);
-				nt++;
-				isl->n[c]++;
-			}
-			open[c] = true;
-			cs[c] = it->s;
-			ce[c] = it->e;
-		}
-		if (sid != 0 && (ns == 0 || sess[ns - 1] != sid))
-			sess[ns++] = sid;
-	}
-	for (c = 0; c < STITCH_NCLASSES; c++)
-		if (open[c])
-		{
-			tmp[nt].s = cs[c];
-			tmp[nt].e = ce[c];
-			tmp[nt].tag = STITCH_TAG(c, 0);
-			nt++;
-			isl->n[c]++;
-		}
-
-	/* stable counting sort by class: each class stays in time order */
-	pos[0] = 0;
-	for (c = 1; c < STITCH_NCLASSES; c++)
-		pos[c] = pos[c - 1] + isl->n[c - 1];
-	for (i = 0; i < nt; i++)
-	{
-		int32		p = pos[STITCH_TAG_CLASS(tmp[i].tag)]++;
-
-		ivs[p].s = tmp[i].s;
-		ivs[p].e = tmp[i].e;
-	}
-	*niv = nt;
-
-	/* distinct session identities, ascending */
-	if (ns > 1)
-	{
-		int32		k = 1;
-
-		stitch_sort_u64(sess, ns);
-		for (i = 1; i < ns; i++)
-			if (sess[i] != sess[k - 1])
-				sess[k++] = sess[i];
-		ns = k;
-	}
-	isl->nsess = ns;
-}
-
-/*
- * Builds the stored value of n >= 1 items (sorted in place; the set of
- * items is unchanged, so calling this twice on the same array is harmless).
- */
-Stitch *
-stitch_build(StitchItem *items, int32 n, int64 tolerance)
-{
-	StitchIsland *isl;
-	StitchInterval *ivs;
-	uint64	   *sess;
-	StitchItem *tmp;
-	int32		nisl = 0;
-	int32		niv = 0;
-	int32		nsess = 0;
-	int32		from = 0;
-	int32		i;
-	int64		maxend;
-	Stitch	   *v;
-	Size		sz;
-
-	Assert(n >= 1);
-	stitch_sort_items(items, n);
-
-	/* one scratch allocation: n of each (all 8-byte multiples, so aligned) */
-	{
-		char	   *scratch = MemoryContextAllocHuge(CurrentMemoryContext,
-													 (sizeof(StitchIsland) + sizeof(StitchInterval) +
-													  sizeof(uint64) + sizeof(StitchItem)) * (Size) n);
-
-		isl = (StitchIsland *) scratch;
-		ivs = (StitchInterval *) (scratch + sizeof(StitchIsland) * (Size) n);
-		sess = (uint64 *) ((char *) ivs + sizeof(StitchInterval) * (Size) n);
-		tmp = (StitchItem *) ((char *) sess + sizeof(uint64) * (Size) n);
-	}
-
-	maxend = items[0].e;
-	for (i = 1; i <= n; i++)
-	{
-		if (i < n && stitch_joins(items[i].s, maxend, tolerance))
-		{
-			if (items[i].e > maxend)
-				maxend = items[i].e;
-			continue;
-		}
-		{
-			int32		k;
-
-			close_island(items, from, i, &isl[nisl], ivs + niv, &k,
-						 sess + nsess, tmp);
-			niv += k;
-			nsess += isl[nisl].nsess;
-			nisl++;
-		}
-		if (i < n)
-		{
-			from = i;
-			maxend = items[i].e;
-		}
-	}
-
-	sz = stitch_size(nisl, niv, nsess);
-	v = palloc(sz);
-	SET_VARSIZE(v, sz);
-	v->version = STITCH_VERSION;
-	v->flags = 0;
-	v->unused = 0;
-	v->tolerance = tolerance;
-	v->nislands = nisl;
-	v->nintervals = niv;
-	v->nsessions = nsess;
-	v->unused2 = 0;
-	memcpy(STITCH_ISLANDS(v), isl, sizeof(StitchIsland) * nisl);
-	memcpy(STITCH_INTERVALS(v), ivs, sizeof(StitchInterval) * niv);
-	if (nsess > 0)
-		memcpy(STITCH_SESSIONS(v), sess, sizeof(uint64) * nsess);
-
-	pfree(isl);
-	return v;
-}
-
-/* Number of items stitch_expand() writes for v. */
-int64
-stitch_expanded_count(const Stitch *v)
-{
-	return (int64) v->nintervals + v->nsessions;
-}
-
-/*
- * Turns a stored value back into items that rebuild it: every interval once
- * with no session, plus a copy of each island's first interval per session
- * identity of the island (a duplicate changes no union and no island).
- */
-int32
-stitch_expand(const Stitch *v, StitchItem *out)
-{
-	const StitchIsland *isl = STITCH_ISLANDS(v);
-	const StitchInterval *ivs = STITCH_INTERVALS(v);
-	const uint64 *sess = STITCH_SESSIONS(v);
-	int32		ioff = 0;
-	int32		soff = 0;
 	int32		k = 0;
 	int32		i;
 
-	for (i = 0; i < v->nislands; i++)
+	for (i = 1; i < n; i++)
 	{
-		int32		first = ioff;
-		int			firstcls = -1;
-		int			c;
-		int32		j;
-
-		for (c = 0; c < STITCH_NCLASSES; c++)
-			for (j = 0; j < isl[i].n[c]; j++)
-			{
-				if (firstcls < 0)
-					firstcls = c;
-				out[k].s = ivs[ioff].s;
-				out[k].e = ivs[ioff].e;
-				out[k].tag = STITCH_TAG(c, 0);
-				k++;
-				ioff++;
-			}
-		for (j = 0; j < isl[i].nsess; j++)
+		if (items[i].s == items[k].s && items[i].tag == items[k].tag)
 		{
-			out[k].s = ivs[first].s;
-			out[k].e = ivs[first].e;
-			out[k].tag = STITCH_TAG(firstcls, sess[soff + j]);
-			k++;
+			if (items[i].e > items[k].e)
+				items[k].e = items[i].e;
 		}
-		soff += isl[i].nsess;
+		else
+			items[++k] = items[i];
 	}
+	return k + 1;
+}
+
+#define OFFER_CLASSES ((1 << SC_ALERT) | (1 << SC_DIALING) | (1 << SC_CONTACTING))
+
+/* The group of rows starting at items[from].s; returns the index after it. */
+static inline int32
+read_group(const StitchItem *items, int32 from, int32 n, StitchGroup *g)
+{
+	uint32		classes = 0;
+	int32		j;
+
+	g->start = items[from].s;
+	g->maxend = items[from].e;
+	for (j = from; j < n && items[j].s == g->start; j++)
+	{
+		classes |= 1u << STITCH_TAG_CLASS(items[j].tag);
+		if (items[j].e > g->maxend)
+			g->maxend = items[j].e;
+	}
+	g->has_offer = (classes & OFFER_CLASSES) != 0;
+	g->has_wrapup = (classes & (1u << SC_WRAPUP)) != 0;
+	return j;
+}
+
+/* Cuts n >= 1 sorted distinct rows into islands: their sizes into sizes[]; returns how many. */
+static int32
+cut_islands(const StitchItem *items, int32 n, const StitchRules *r, int32 *sizes)
+{
+	StitchOpen isl;
+	StitchGroup g;
+	int32		nisl = 0;
+	int32		from = 0;
+	int32		i;
+
+	i = read_group(items, 0, n, &g);
+	isl.maxend = g.maxend;
+	isl.has_wrapup = g.has_wrapup;
+	while (i < n)
+	{
+		int32		next = read_group(items, i, n, &g);
+
+		if (stitch_add_group(&isl, &g, r))
+		{
+			sizes[nisl++] = i - from;
+			from = i;
+		}
+		i = next;
+	}
+	sizes[nisl++] = n - from;
+	return nisl;
+}
+
+/* Distinct non-zero session identities of n rows (sess: scratch for n). */
+static int32
+count_sessions(const StitchItem *items, int32 n, uint64 *sess)
+{
+	int32		ns = 0;
+	int32		k;
+	int32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint64		sid = STITCH_TAG_SESSION(items[i].tag);
+
+		if (sid != 0 && (ns == 0 || sess[ns - 1] != sid))
+			sess[ns++] = sid;
+	}
+	if (ns <= 1)
+		return ns;
+	stitch_sort_u64(sess, ns);
+	k = 1;
+	for (i = 1; i < ns; i++)
+		if (sess[i] != sess[i - 1])
+			k++;
 	return k;
 }
 
 /*
- * Checks a stored value of len bytes completely: header, counts, sizes,
- * timestamp bounds, canonical unions, session ordering, island connectivity
- * and separation.  On failure sets *detail to a sentence and returns false.
+ * Builds the stored value of n >= 1 rows (sorted and deduplicated in place:
+ * the array then holds the value's rows, so calling this twice is harmless).
  */
-bool
-stitch_validate(const Stitch *v, Size len, const char **detail)
+Stitch *
+stitch_build(StitchItem *items, int32 n, const StitchRules *r)
 {
-	const StitchIsland *isl;
-	const StitchInterval *ivs;
-	const uint64 *sess;
-	int64		sumiv = 0;
-	int64		sumss = 0;
-	int32		ioff = 0;
-	int32		soff = 0;
+	int32	   *sizes;
+	uint64	   *sess;
+	int32		nisl;
+	int32		off = 0;
 	int32		i;
-	bool		have_prev = false;
-	int64		prev_end = 0;
+	Stitch	   *v;
+	StitchIsland *isl;
+	Size		sz;
 
-	if (len < STITCH_HDRSZ)
+	Assert(n >= 1);
+	stitch_sort_items(items, n);
+	n = drop_repeats(items, n);
+
+	sizes = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * (Size) n);
+	nisl = cut_islands(items, n, r, sizes);
+
+	sz = stitch_size(nisl, n);
+	v = palloc(sz);
+	SET_VARSIZE(v, sz);
+	v->version = STITCH_VERSION;
+	v->flags = r->split_after_wrapup ? STITCH_F_SPLIT_AFTER_WRAPUP : 0;
+	v->unused = 0;
+	v->tolerance = r->tolerance;
+	v->nislands = nisl;
+	v->nitems = n;
+	v->unused2 = 0;
+	v->unused3 = 0;
+	memcpy(STITCH_ITEMS(v), items, sizeof(StitchItem) * (Size) n);
+
+	/* session identities are sorted in scratch: the value's own rows stay as they are */
+	sess = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint64) * (Size) n);
+	isl = STITCH_ISLANDS(v);
+	for (i = 0; i < nisl; i++)
 	{
-		*detail = "The value is shorter than its header.";
-		return false;
+		isl[i].nitems = sizes[i];
+		isl[i].nsess = count_sessions(items + off, sizes[i], sess);
+		off += sizes[i];
 	}
-	if (v->version != STITCH_VERSION)
+	pfree(sess);
+	pfree(sizes);
+	return v;
+}
+
+/*
+ * A value from rows and island sizes read from text or binary input: the
+ * rows must be valid, in canonical order without repeats, and cut into
+ * islands exactly as the rules cut them.  NULL with *detail set otherwise.
+ */
+Stitch *
+stitch_from_islands(StitchItem *items, int32 n, const int32 *island_sizes,
+					int32 nislands, const StitchRules *r, const char **detail)
+{
+	Stitch	   *v;
+	int32		i;
+
+	for (i = 0; i < n; i++)
 	{
-		*detail = "Unsupported stitch format version.";
-		return false;
+		const StitchItem *it = &items[i];
+
+		if (!IS_VALID_TIMESTAMP(it->s) || !IS_VALID_TIMESTAMP(it->e))
+		{
+			*detail = "A timestamp is out of range.";
+			return NULL;
+		}
+		if (it->e < it->s)
+		{
+			*detail = "A row ends before it starts.";
+			return NULL;
+		}
+		if (STITCH_TAG_CLASS(it->tag) >= STITCH_NCLASSES)
+		{
+			*detail = "A row's class is out of range.";
+			return NULL;
+		}
+		if (i > 0 && (it->s < it[-1].s || (it->s == it[-1].s && it->tag <= it[-1].tag)))
+		{
+			*detail = "Rows are not in order of start, class and session, or one repeats another.";
+			return NULL;
+		}
 	}
-	if (v->flags != 0 || v->unused != 0 || v->unused2 != 0)
-	{
-		*detail = "Reserved header fields are not zero.";
-		return false;
-	}
-	if (v->tolerance < 0)
+	if (r->tolerance < 0)
 	{
 		*detail = "The tolerance is negative.";
-		return false;
+		return NULL;
 	}
-	if (v->nislands < 1 || v->nintervals < v->nislands || v->nsessions < 0 ||
-		v->nislands > (int32) (MaxAllocSize / sizeof(StitchIsland)) ||
-		v->nintervals > (int32) (MaxAllocSize / sizeof(StitchInterval)) ||
-		v->nsessions > (int32) (MaxAllocSize / sizeof(uint64)))
+	v = stitch_build(items, n, r);
+	if (v->nislands != nislands)
 	{
-		*detail = "Island, interval or session counts are out of range.";
-		return false;
+		*detail = "The rows are not cut into islands as the stitching rules cut them.";
+		return NULL;
 	}
-	if ((uint64) STITCH_HDRSZ + (uint64) v->nislands * sizeof(StitchIsland) +
-		(uint64) v->nintervals * sizeof(StitchInterval) +
-		(uint64) v->nsessions * sizeof(uint64) != (uint64) len)
-	{
-		*detail = "The value's length does not match its counts.";
-		return false;
-	}
-
-	isl = STITCH_ISLANDS(v);
-	ivs = STITCH_INTERVALS(v);
-	sess = STITCH_SESSIONS(v);
-	for (i = 0; i < v->nislands; i++)
-	{
-		int64		tot = 0;
-		int			c;
-
-		for (c = 0; c < STITCH_NCLASSES; c++)
+	for (i = 0; i < nislands; i++)
+		if (STITCH_ISLANDS(v)[i].nitems != island_sizes[i])
 		{
-			if (isl[i].n[c] < 0)
-			{
-				*detail = "An interval count is negative.";
-				return false;
-			}
-			tot += isl[i].n[c];
+			*detail = "The rows are not cut into islands as the stitching rules cut them.";
+			return NULL;
 		}
-		if (tot < 1)
-		{
-			*detail = "An island has no interval.";
-			return false;
-		}
-		if (isl[i].nsess < 0)
-		{
-			*detail = "A session count is negative.";
-			return false;
-		}
-		sumiv += tot;
-		sumss += isl[i].nsess;
-		if (sumiv > v->nintervals || sumss > v->nsessions)
-		{
-			*detail = "Island counts exceed the totals.";
-			return false;
-		}
-	}
-	if (sumiv != v->nintervals || sumss != v->nsessions)
-	{
-		*detail = "Island counts do not add up to the totals.";
-		return false;
-	}
-
-	for (i = 0; i < v->nislands; i++)
-	{
-		int32		head[STITCH_NCLASSES];
-		int32		stop[STITCH_NCLASSES];
-		int32		p = ioff;
-		int			c;
-		int32		j;
-		bool		first = true;
-		int64		maxend = 0;
-
-		for (c = 0; c < STITCH_NCLASSES; c++)
-		{
-			head[c] = p;
-			for (j = 0; j < isl[i].n[c]; j++, p++)
-			{
-				if (!IS_VALID_TIMESTAMP(ivs[p].s) || !IS_VALID_TIMESTAMP(ivs[p].e))
-				{
-					*detail = "A timestamp is out of range.";
-					return false;
-				}
-				if (ivs[p].e < ivs[p].s)
-				{
-					*detail = "An interval ends before it starts.";
-					return false;
-				}
-				if (j > 0 && ivs[p].s <= ivs[p - 1].e)
-				{
-					*detail = "Intervals of a class are not in order, or overlap or touch.";
-					return false;
-				}
-			}
-			stop[c] = p;
-		}
-
-		/* connectivity: merge the class lists by start, running max end */
-		for (;;)
-		{
-			int			best = -1;
-
-			for (c = 0; c < STITCH_NCLASSES; c++)
-				if (head[c] < stop[c] &&
-					(best < 0 || ivs[head[c]].s < ivs[head[best]].s))
-					best = c;
-			if (best < 0)
-				break;
-			p = head[best]++;
-			if (first)
-			{
-				if (have_prev && stitch_joins(ivs[p].s, prev_end, v->tolerance))
-				{
-					*detail = "Islands are not in order or not separated by more than the tolerance.";
-					return false;
-				}
-				maxend = ivs[p].e;
-				first = false;
-			}
-			else
-			{
-				if (!stitch_joins(ivs[p].s, maxend, v->tolerance))
-				{
-					*detail = "An island has a gap larger than the tolerance.";
-					return false;
-				}
-				if (ivs[p].e > maxend)
-					maxend = ivs[p].e;
-			}
-		}
-		have_prev = true;
-		prev_end = maxend;
-		for (c = 0; c < STITCH_NCLASSES; c++)
-			ioff += isl[i].n[c];
-
-		for (j = 0; j < isl[i].nsess; j++)
-		{
-			uint64		sid = sess[soff + j];
-
-			if (sid == 0 || sid > STITCH_SESSION_MASK)
-			{
-				*detail = "A session identity is out of range.";
-				return false;
-			}
-			if (j > 0 && sid <= sess[soff + j - 1])
-			{
-				*detail = "Session identities of an island are not strictly ascending.";
-				return false;
-			}
-		}
-		soff += isl[i].nsess;
-	}
-	return true;
+	return v;
 }
 
 void
@@ -600,14 +394,6 @@ stitch_cursor_init(StitchCursor *c, const Stitch *v)
 	c->v = v;
 	c->island = 0;
 	c->ioff = 0;
-	c->soff = 0;
-}
-
-/* Length of [s, e], with overflow checks. */
-static inline int64
-iv_len(const StitchInterval *iv)
-{
-	return stitch_sub_checked(iv->e, iv->s);
 }
 
 /* Measures of the next island; false when there is none left. */
@@ -616,100 +402,92 @@ stitch_next_island(StitchCursor *cur, StitchMeasures *m)
 {
 	const Stitch *v = cur->v;
 	const StitchIsland *isl;
-	const StitchInterval *ivs = STITCH_INTERVALS(v);
-	int32		head[STITCH_NCLASSES];
-	int32		stop[STITCH_NCLASSES];
-	int			act[STITCH_NCLASSES];
-	int			nact;
-	int32		p;
-	int			c;
-	bool		first = true;
-	int64		us = 0;
-	int64		ue = 0;
+	const StitchItem *items;
+	bool		open[STITCH_NCLASSES] = {0};
+	int64		cs[STITCH_NCLASSES];
+	int64		ce[STITCH_NCLASSES];
+	bool		has_alert = false;
+	int64		alert_at = 0;
+	int64		us,
+				ue;
 	int64		covered = 0;
+	int32		i;
+	int			c;
 
 	if (cur->island >= v->nislands)
 		return false;
 	isl = &STITCH_ISLANDS(v)[cur->island];
+	items = STITCH_ITEMS(v) + cur->ioff;
 
-	p = cur->ioff;
-	m->started_at = PG_INT64_MAX;
-	m->ended_at = PG_INT64_MIN;
-	for (c = 0; c < STITCH_NCLASSES; c++)
+	memset(m->len, 0, sizeof(m->len));
+	m->started_at = items[0].s;
+	m->ended_at = items[0].e;
+	m->answered = false;
+	m->answered_at = 0;
+	us = items[0].s;
+	ue = items[0].e;
+	for (i = 0; i < isl->nitems; i++)
 	{
-		int32		j;
+		const StitchItem *it = &items[i];
 
-		head[c] = p;
-		m->len[c] = 0;
-		for (j = 0; j < isl->n[c]; j++, p++)
+		c = STITCH_TAG_CLASS(it->tag);
+		if (it->e > m->ended_at)
+			m->ended_at = it->e;
+		/* each class's union, and the union of all rows, in one pass by start */
+		if (!open[c])
 		{
-			m->len[c] = stitch_add_checked(m->len[c], iv_len(&ivs[p]));
-			if (ivs[p].s < m->started_at)
-				m->started_at = ivs[p].s;
-			if (ivs[p].e > m->ended_at)
-				m->ended_at = ivs[p].e;
+			open[c] = true;
+			cs[c] = it->s;
+			ce[c] = it->e;
 		}
-		stop[c] = p;
+		else if (it->s <= ce[c])
+		{
+			if (it->e > ce[c])
+				ce[c] = it->e;
+		}
+		else
+		{
+			m->len[c] = stitch_add_checked(m->len[c], stitch_sub_checked(ce[c], cs[c]));
+			cs[c] = it->s;
+			ce[c] = it->e;
+		}
+		if (it->s <= ue)
+		{
+			if (it->e > ue)
+				ue = it->e;
+		}
+		else
+		{
+			covered = stitch_add_checked(covered, stitch_sub_checked(ue, us));
+			us = it->s;
+			ue = it->e;
+		}
+		if (c == SC_INTERACT && !m->answered)
+		{
+			m->answered = true;
+			m->answered_at = it->s;
+		}
+		else if (c == SC_ALERT && !has_alert)
+		{
+			has_alert = true;
+			alert_at = it->s;
+		}
 	}
+	for (c = 0; c < STITCH_NCLASSES; c++)
+		if (open[c])
+			m->len[c] = stitch_add_checked(m->len[c], stitch_sub_checked(ce[c], cs[c]));
+	covered = stitch_add_checked(covered, stitch_sub_checked(ue, us));
+
 	m->fragments = isl->nsess > 0 ? isl->nsess : 1;
 	m->handle = stitch_add_checked(m->len[SC_INTERACT], m->len[SC_HOLD]);
 	m->handle = stitch_add_checked(m->handle, m->len[SC_WRAPUP]);
 	m->handle = stitch_add_checked(m->handle, m->len[SC_DIALING]);
 	m->handle = stitch_add_checked(m->handle, m->len[SC_CONTACTING]);
-	m->answered = isl->n[SC_INTERACT] > 0;
-	m->answered_at = m->answered ? ivs[head[SC_INTERACT]].s : 0;
-	m->has_soa = m->answered && isl->n[SC_ALERT] > 0;
-	m->speed_of_answer = m->has_soa ?
-		stitch_sub_checked(m->answered_at, ivs[head[SC_ALERT]].s) : 0;
-
-	/*
-	 * union of all classes: merge the sorted class lists by start, looking
-	 * only at the classes that still have intervals (usually a few)
-	 */
-	nact = 0;
-	for (c = 0; c < STITCH_NCLASSES; c++)
-		if (head[c] < stop[c])
-			act[nact++] = c;
-	while (nact > 0)
-	{
-		int			k = 0;
-		int			j;
-		const StitchInterval *iv;
-
-		for (j = 1; j < nact; j++)
-			if (ivs[head[act[j]]].s < ivs[head[act[k]]].s)
-				k = j;
-		iv = &ivs[head[act[k]]++];
-		if (head[act[k]] == stop[act[k]])
-		{
-			/* keep the class order: ties go to the lower class as before */
-			for (j = k + 1; j < nact; j++)
-				act[j - 1] = act[j];
-			nact--;
-		}
-		if (first)
-		{
-			us = iv->s;
-			ue = iv->e;
-			first = false;
-		}
-		else if (iv->s <= ue)
-		{
-			if (iv->e > ue)
-				ue = iv->e;
-		}
-		else
-		{
-			covered = stitch_add_checked(covered, stitch_sub_checked(ue, us));
-			us = iv->s;
-			ue = iv->e;
-		}
-	}
-	covered = stitch_add_checked(covered, stitch_sub_checked(ue, us));
+	m->has_soa = m->answered && has_alert;
+	m->speed_of_answer = m->has_soa ? stitch_sub_checked(m->answered_at, alert_at) : 0;
 	m->gap = stitch_sub_checked(stitch_sub_checked(m->ended_at, m->started_at), covered);
 
-	cur->ioff = p;
-	cur->soff += isl->nsess;
+	cur->ioff += isl->nitems;
 	cur->island++;
 	return true;
 }

@@ -28,10 +28,12 @@ typedef enum StitchClass
 
 #define STITCH_NCLASSES 7
 
+/* An offer begins a call (stitching rule 2): alert, dialing, contacting. */
+#define STITCH_IS_OFFER(cls) ((cls) == SC_ALERT || (cls) == SC_DIALING || (cls) == SC_CONTACTING)
+
 /*
- * One input row, or one interval of a stored value being merged again: 24
- * bytes.  tag packs the class (top 3 bits) and a 61-bit session identity
- * (0 = no session).
+ * One input row, also the stored form of a row: 24 bytes.  tag packs the
+ * class (top 3 bits) and a 61-bit session identity (0 = no session).
  */
 typedef struct StitchItem
 {
@@ -47,45 +49,48 @@ typedef struct StitchItem
 #define STITCH_TAG_SESSION(t) ((t) & STITCH_SESSION_MASK)
 
 /*
- * Stored value (varlena).  After the 32-byte header come, in this order:
- * nislands StitchIsland headers, nintervals StitchInterval (island by island,
- * class by class, each class's union in time order, disjoint and not
- * touching), nsessions uint64 session identities (island by island, strictly
- * ascending within an island).
+ * Stored value (varlena), format 2.  After the 32-byte header come nislands
+ * StitchIsland headers, then the nitems rows of all islands, island after
+ * island.  The rows are the input rows with duplicates removed: ordered by
+ * (start, tag) with no two equal, a row with the same start and tag as
+ * another kept once with the larger end.  A row's start and session can
+ * decide islands once more rows arrive (rule 2 may split between any two
+ * starts), so rows are kept, not per-class unions as format 1 did.
  */
 typedef struct StitchIsland
 {
-	int32		n[STITCH_NCLASSES]; /* intervals of each class */
-	int32		nsess;			/* distinct session identities */
+	int32		nitems;			/* rows of the island */
+	int32		nsess;			/* distinct session identities among them */
 } StitchIsland;
-
-typedef struct StitchInterval
-{
-	int64		s;
-	int64		e;
-} StitchInterval;
 
 typedef struct Stitch
 {
 	int32		vl_len_;		/* varlena header (do not touch directly) */
 	uint8		version;		/* STITCH_VERSION */
-	uint8		flags;			/* 0; reserved */
+	uint8		flags;			/* STITCH_F_* */
 	uint16		unused;			/* 0 */
 	int64		tolerance;		/* microseconds, >= 0 */
 	int32		nislands;		/* >= 1 */
-	int32		nintervals;		/* >= nislands */
-	int32		nsessions;		/* >= 0 */
+	int32		nitems;			/* >= nislands */
 	int32		unused2;		/* 0 */
+	int32		unused3;		/* 0 */
 	char		data[FLEXIBLE_ARRAY_MEMBER];
 } Stitch;
 
-#define STITCH_VERSION 1
+#define STITCH_VERSION 2
+#define STITCH_F_SPLIT_AFTER_WRAPUP 0x01	/* rule 2 applies */
 #define STITCH_HDRSZ offsetof(Stitch, data)
 #define STITCH_ISLANDS(v) ((StitchIsland *) (v)->data)
-#define STITCH_INTERVALS(v) \
-	((StitchInterval *) ((v)->data + (Size) (v)->nislands * sizeof(StitchIsland)))
-#define STITCH_SESSIONS(v) \
-	((uint64 *) ((char *) STITCH_INTERVALS(v) + (Size) (v)->nintervals * sizeof(StitchInterval)))
+#define STITCH_ITEMS(v) \
+	((StitchItem *) ((v)->data + (Size) (v)->nislands * sizeof(StitchIsland)))
+#define STITCH_SPLITS(v) (((v)->flags & STITCH_F_SPLIT_AFTER_WRAPUP) != 0)
+
+/* The stitching rules of a value or an aggregate: tolerance and rule 2. */
+typedef struct StitchRules
+{
+	int64		tolerance;
+	bool		split_after_wrapup;
+} StitchRules;
 
 /* Measures of one island, as defined in the stitching semantics. */
 typedef struct StitchMeasures
@@ -96,9 +101,9 @@ typedef struct StitchMeasures
 	int64		len[STITCH_NCLASSES];	/* union length per class */
 	int64		handle;
 	int64		gap;
-	bool		answered;		/* an interact interval exists */
+	bool		answered;		/* an interact row exists */
 	int64		answered_at;
-	bool		has_soa;		/* answered and an alert interval exists */
+	bool		has_soa;		/* answered and an alert row exists */
 	int64		speed_of_answer;
 } StitchMeasures;
 
@@ -107,11 +112,26 @@ typedef struct StitchCursor
 {
 	const Stitch *v;
 	int32		island;			/* next island to read */
-	int32		ioff;			/* its first interval */
-	int32		soff;			/* its first session */
+	int32		ioff;			/* its first row */
 } StitchCursor;
 
-extern Size stitch_size(int64 nislands, int64 nintervals, int64 nsessions);
+/* What the rows starting at one instant bring to an island (rule 2 needs the whole group). */
+typedef struct StitchGroup
+{
+	int64		start;
+	int64		maxend;
+	bool		has_offer;
+	bool		has_wrapup;
+} StitchGroup;
+
+/* The island being built: its largest end and whether it holds a wrapup row. */
+typedef struct StitchOpen
+{
+	int64		maxend;
+	bool		has_wrapup;
+} StitchOpen;
+
+extern Size stitch_size(int64 nislands, int64 nitems);
 extern uint64 stitch_session_hash(const char *p, size_t len);
 extern int	stitch_class_of(const char *p, size_t len);
 extern const char *stitch_class_name(int cls);
@@ -125,10 +145,30 @@ stitch_joins(int64 start, int64 maxend, int64 tolerance)
 	return start <= maxend || (uint64) start - (uint64) maxend <= (uint64) tolerance;
 }
 
-extern Stitch *stitch_build(StitchItem *items, int32 n, int64 tolerance);
-extern int64 stitch_expanded_count(const Stitch *v);
-extern int32 stitch_expand(const Stitch *v, StitchItem *out);
-extern bool stitch_validate(const Stitch *v, Size len, const char **detail);
+/*
+ * Adds the group of rows starting at g->start to the open island, or opens a
+ * new island with it; true when it opened one.  The two rules of the
+ * stitching semantics, in one place for the builder and the row labeller.
+ */
+static inline bool
+stitch_add_group(StitchOpen *isl, const StitchGroup *g, const StitchRules *r)
+{
+	if (!stitch_joins(g->start, isl->maxend, r->tolerance) ||
+		(r->split_after_wrapup && g->has_offer && isl->has_wrapup))
+	{
+		isl->maxend = g->maxend;
+		isl->has_wrapup = g->has_wrapup;
+		return true;
+	}
+	if (g->maxend > isl->maxend)
+		isl->maxend = g->maxend;
+	isl->has_wrapup |= g->has_wrapup;
+	return false;
+}
+
+extern Stitch *stitch_build(StitchItem *items, int32 n, const StitchRules *r);
+extern Stitch *stitch_from_islands(StitchItem *items, int32 n, const int32 *island_sizes,
+								   int32 nislands, const StitchRules *r, const char **detail);
 extern void stitch_cursor_init(StitchCursor *c, const Stitch *v);
 extern bool stitch_next_island(StitchCursor *c, StitchMeasures *m);
 extern void stitch_interval_overflow(void) pg_attribute_noreturn();

@@ -2,425 +2,210 @@
  * stitch_type.c
  *		Text and binary input/output and equality of gcstitch.stitch.
  *
- * Text format (independent of TimeZone and DateStyle):
+ * Text format 2 (independent of TimeZone and DateStyle):
  *
- *	 v1 tolerance=30s [alert:T/T interact:T/T,T/T sessions:H,H] [...]
+ *	 v2 tolerance=30s split_after_wrapup=true [alert:T/T@H interact:T/T@H] [...]
  *
  * one bracketed island per stitched interaction in time order; inside, the
- * union of each class's intervals (classes in the fixed order alert,
- * interact, hold, wrapup, dialing, contacting, other; absent classes
- * omitted), then the session identities as 16 hex digits.  T is an ISO 8601
- * UTC timestamp, YYYY-MM-DDTHH:MM:SS[.ffffff]Z (fraction without trailing
- * zeros; year 0 and negative years are astronomical, e.g. -0001 is 2 BC).
- * The tolerance is in seconds with up to 6 decimals.  Input accepts exactly
- * this (any run of white space where output has one space, hex digits in
- * either case, 1 to 6 fraction digits) and checks every invariant that
- * binary input checks.
+ * value's rows in their stored order (start, then class in the order alert,
+ * interact, hold, wrapup, dialing, contacting, other, then session), each
+ * class:start/end with @ and its session identity in 16 lower-case hex
+ * digits when it has one.  T is a timestamp as stitch_text.c writes it; the
+ * tolerance is in seconds.  Input accepts exactly what output writes (so a
+ * value has one text form) and checks that the rows are cut into islands as
+ * the stitching rules cut them.  Text of format 1 ("v1 ...", written by
+ * gcstitch 0.1.0) is read too.
  */
 #include "postgres.h"
 
-#include <ctype.h>
-
-#include "datatype/timestamp.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
-#include "utils/datetime.h"
 #include "utils/memutils.h"
 
-#include "stitch_agg.h"
+#include "stitch_text.h"
 #include "stitch_type.h"
 
 /* Growable arrays filled by the text parser. */
 typedef struct ParseBuf
 {
-	StitchIsland *isl;
-	int32		nisl,
-				maxisl;
-	StitchInterval *ivs;
-	int32		niv,
-				maxiv;
-	uint64	   *sess;
-	int32		nsess,
-				maxsess;
+	StitchItem *items;
+	int32		nitems;
+	int32		maxitems;
+	int32	   *sizes;			/* rows per island */
+	int32		nislands;
+	int32		maxislands;
 } ParseBuf;
 
+/* Makes room for one more element of arr; false when the value would be too large. */
 #define GROW(arr, n, max) \
-	do { \
-		if ((n) >= (max)) \
-		{ \
-			if ((max) >= (int32) (MaxAllocSize / 2 / sizeof(*(arr)))) \
-				return "The value has too many elements."; \
-			(max) *= 2; \
-			(arr) = repalloc((arr), sizeof(*(arr)) * (max)); \
-		} \
-	} while (0)
+	(((n) < (max)) ? true : \
+	 ((max) >= (int32) (MaxAllocSize / 2 / sizeof(*(arr)))) ? false : \
+	 ((max) *= 2, (arr) = repalloc((arr), sizeof(*(arr)) * (max)), true))
 
-static inline const char *
-skip_ws(const char *p)
-{
-	while (*p && isspace((unsigned char) *p))
-		p++;
-	return p;
-}
-
-/* Parses exactly n decimal digits into *out. */
+/* Consumes the literal lit at *pp; false when it is not there. */
 static bool
-parse_digits(const char **pp, int n, int *out)
+expect(const char **pp, const char *lit)
 {
-	const char *p = *pp;
-	int			v = 0;
-	int			i;
+	size_t		len = strlen(lit);
 
-	for (i = 0; i < n; i++, p++)
-	{
-		if (*p < '0' || *p > '9')
-			return false;
-		v = v * 10 + (*p - '0');
-	}
-	*out = v;
-	*pp = p;
+	if (strncmp(*pp, lit, len) != 0)
+		return false;
+	*pp += len;
 	return true;
 }
 
-/* Parses ".<1 to 6 digits>" at *pp into microseconds; false when the digit count is wrong. */
+/* True when [from, to) is exactly the canonical text in scratch. */
 static bool
-parse_fraction(const char **pp, int64 *frac)
+is_canonical(const char *from, const char *to, StringInfo scratch)
+{
+	return (size_t) (to - from) == (size_t) scratch->len &&
+		memcmp(from, scratch->data, scratch->len) == 0;
+}
+
+/* Parses a timestamp that must be written exactly as output writes it. */
+static const char *
+parse_canonical_timestamp(const char **pp, int64 *ts, StringInfo scratch)
+{
+	const char *from = *pp;
+	const char *err = stitch_parse_timestamp(pp, ts);
+
+	if (err != NULL)
+		return err;
+	resetStringInfo(scratch);
+	stitch_append_timestamp(scratch, *ts);
+	if (!is_canonical(from, *pp, scratch))
+		return "A timestamp is not in canonical form (four-digit year at least, no trailing zeros in the fraction).";
+	return NULL;
+}
+
+/* Parses "@" and 16 lower-case hexadecimal digits into *sid. */
+static const char *
+parse_session(const char **pp, uint64 *sid)
 {
 	const char *p = *pp + 1;
-	int			k = 0;
+	uint64		h = 0;
+	int			k;
 
-	*frac = 0;
-	while (*p >= '0' && *p <= '9' && k < 7)
+	for (k = 0; k < 16; k++, p++)
 	{
-		*frac = *frac * 10 + (*p - '0');
-		p++;
-		k++;
+		if (*p >= '0' && *p <= '9')
+			h = (h << 4) | (uint64) (*p - '0');
+		else if (*p >= 'a' && *p <= 'f')
+			h = (h << 4) | (uint64) (*p - 'a' + 10);
+		else
+			return "A session identity must be @ and 16 lower-case hexadecimal digits.";
 	}
-	if (k < 1 || k > 6)
-		return false;
-	for (; k < 6; k++)
-		*frac *= 10;
-	*pp = p;
-	return true;
-}
-
-/* Parses a timestamp of the text format; NULL on success, else a detail. */
-static const char *
-parse_ts(const char **pp, int64 *out)
-{
-	const char *p = *pp;
-	bool		neg = false;
-	int64		year = 0;
-	int			nd = 0;
-	int			mon,
-				day,
-				hh,
-				mi,
-				ss;
-	int64		frac = 0;
-	int64		days;
-	int64		t;
-
-	if (*p == '-')
-	{
-		neg = true;
-		p++;
-	}
-	while (*p >= '0' && *p <= '9' && nd < 7)
-	{
-		year = year * 10 + (*p - '0');
-		p++;
-		nd++;
-	}
-	if (nd < 4 || nd > 6)
-		return "A timestamp must start with a year of 4 to 6 digits.";
-	if (neg)
-		year = -year;
-	if (*p++ != '-' || !parse_digits(&p, 2, &mon) || *p++ != '-' ||
-		!parse_digits(&p, 2, &day) || *p++ != 'T' ||
-		!parse_digits(&p, 2, &hh) || *p++ != ':' ||
-		!parse_digits(&p, 2, &mi) || *p++ != ':' ||
-		!parse_digits(&p, 2, &ss))
-		return "A timestamp must look like 2024-11-04T08:42:19.734Z.";
-	if (*p == '.' && !parse_fraction(&p, &frac))
-		return "A timestamp's fraction must have 1 to 6 digits.";
-	if (*p++ != 'Z')
-		return "A timestamp must end with Z (UTC).";
-	if (year < -4713 || year > 294276 || mon < 1 || mon > 12 || day < 1 ||
-		day > day_tab[isleap(year) ? 1 : 0][mon - 1] ||
-		hh > 23 || mi > 59 || ss > 59)
-		return "A timestamp has a field out of range.";
-	days = (int64) date2j((int) year, mon, day) - POSTGRES_EPOCH_JDATE;
-	t = ((int64) hh * 3600 + mi * 60 + ss) * USECS_PER_SEC + frac;
-	/* |days| < 2^27, so days * USECS_PER_DAY cannot overflow int64 */
-	if (days > (PG_INT64_MAX - t) / USECS_PER_DAY + 1)
-		return "A timestamp is out of range.";
-	t = days * USECS_PER_DAY + t;
-	if (!IS_VALID_TIMESTAMP(t))
-		return "A timestamp is out of range.";
-	*out = t;
+	if (h == 0 || h > STITCH_SESSION_MASK)
+		return "A session identity is out of range.";
+	*sid = h;
 	*pp = p;
 	return NULL;
 }
 
-/* Appends the text form of ts to buf. */
-void
-stitch_append_timestamp(StringInfo buf, int64 ts)
-{
-	int64		days = ts / USECS_PER_DAY;
-	int64		t = ts % USECS_PER_DAY;
-	int			y,
-				m,
-				d;
-	int			us;
-
-	if (t < 0)
-	{
-		t += USECS_PER_DAY;
-		days--;
-	}
-	j2date((int) (days + POSTGRES_EPOCH_JDATE), &y, &m, &d);
-	if (y < 0)
-		appendStringInfo(buf, "-%04d", -y);
-	else
-		appendStringInfo(buf, "%04d", y);
-	appendStringInfo(buf, "-%02d-%02dT%02d:%02d:%02d", m, d,
-					 (int) (t / USECS_PER_HOUR),
-					 (int) (t / USECS_PER_MINUTE % 60),
-					 (int) (t / USECS_PER_SEC % 60));
-	us = (int) (t % USECS_PER_SEC);
-	if (us != 0)
-	{
-		char		frac[8];
-		int			k;
-
-		snprintf(frac, sizeof(frac), "%06d", us);
-		for (k = 5; k > 0 && frac[k] == '0'; k--)
-			frac[k] = '\0';
-		appendStringInfo(buf, ".%s", frac);
-	}
-	appendStringInfoChar(buf, 'Z');
-}
-
-/* Appends microseconds as seconds with up to 6 decimals and "s". */
-void
-stitch_append_seconds(StringInfo buf, int64 us)
-{
-	appendStringInfo(buf, INT64_FORMAT, us / USECS_PER_SEC);
-	if (us % USECS_PER_SEC != 0)
-	{
-		char		frac[8];
-		int			k;
-
-		snprintf(frac, sizeof(frac), "%06d", (int) (us % USECS_PER_SEC));
-		for (k = 5; k > 0 && frac[k] == '0'; k--)
-			frac[k] = '\0';
-		appendStringInfo(buf, ".%s", frac);
-	}
-	appendStringInfoChar(buf, 's');
-}
-
-/* Parses the tolerance "<seconds>[.<fraction>]s". */
+/* Parses one row "class:start/end[@session]" into pb. */
 static const char *
-parse_seconds(const char **pp, int64 *out)
+parse_row(const char **pp, ParseBuf *pb, StringInfo scratch)
 {
 	const char *p = *pp;
-	int64		secs = 0;
-	int64		frac = 0;
-	int			nd = 0;
+	const char *name = p;
+	const char *err;
+	StitchItem	it;
+	uint64		sid = 0;
+	int			cls;
 
-	while (*p >= '0' && *p <= '9')
-	{
-		if (secs > (PG_INT64_MAX / USECS_PER_SEC) / 10)
-			return "The tolerance is out of range.";
-		secs = secs * 10 + (*p - '0');
+	while (*p >= 'a' && *p <= 'z')
 		p++;
-		nd++;
-	}
-	if (nd == 0)
-		return "The tolerance must be a number of seconds, e.g. tolerance=30s.";
-	if (*p == '.' && !parse_fraction(&p, &frac))
-		return "The tolerance's fraction must have 1 to 6 digits.";
-	if (*p++ != 's')
-		return "The tolerance must end with s (seconds).";
-	if (secs > (PG_INT64_MAX - frac) / USECS_PER_SEC)
-		return "The tolerance is out of range.";
-	*out = secs * USECS_PER_SEC + frac;
+	cls = stitch_class_from_name(name, p - name);
+	if (cls < 0)
+		return "A row must start with a class: alert, interact, hold, wrapup, dialing, contacting or other.";
+	if (*p++ != ':')
+		return "A class must be followed by a colon.";
+	if ((err = parse_canonical_timestamp(&p, &it.s, scratch)) != NULL)
+		return err;
+	if (*p++ != '/')
+		return "A row must be two timestamps separated by /.";
+	if ((err = parse_canonical_timestamp(&p, &it.e, scratch)) != NULL)
+		return err;
+	if (*p == '@' && (err = parse_session(&p, &sid)) != NULL)
+		return err;
+	it.tag = STITCH_TAG(cls, sid);
+	if (!GROW(pb->items, pb->nitems, pb->maxitems))
+		return "The value has too many rows.";
+	pb->items[pb->nitems++] = it;
 	*pp = p;
 	return NULL;
 }
 
-/* Parses one island "[...]" at *pp into pb. */
+/* Parses one island's "row row ...]" (after its [) into pb. */
 static const char *
-parse_island(const char **pp, ParseBuf *pb)
+parse_island(const char **pp, ParseBuf *pb, StringInfo scratch)
 {
 	const char *p = *pp;
-	StitchIsland *isl;
-	int			lastcls = -1;
-	bool		have_sessions = false;
+	int32		first = pb->nitems;
 
-	if (*p++ != '[')
-		return "Each island must be enclosed in [ ].";
-	GROW(pb->isl, pb->nisl, pb->maxisl);
-	isl = &pb->isl[pb->nisl++];
-	memset(isl, 0, sizeof(*isl));
-	p = skip_ws(p);
 	for (;;)
 	{
-		const char *name = p;
-		size_t		len;
-		int			cls;
+		const char *err = parse_row(&p, pb, scratch);
 
-		while (*p >= 'a' && *p <= 'z')
-			p++;
-		len = p - name;
-		if (*p++ != ':')
-			return "Each part of an island must be a class or \"sessions\" followed by a colon.";
-		if (have_sessions)
-			return "\"sessions\" must be the last part of an island.";
-		if (len == 8 && memcmp(name, "sessions", 8) == 0)
-		{
-			have_sessions = true;
-			for (;;)
-			{
-				uint64		h = 0;
-				int			k;
-
-				for (k = 0; k < 16; k++, p++)
-				{
-					int			dv;
-
-					if (*p >= '0' && *p <= '9')
-						dv = *p - '0';
-					else if (*p >= 'a' && *p <= 'f')
-						dv = *p - 'a' + 10;
-					else if (*p >= 'A' && *p <= 'F')
-						dv = *p - 'A' + 10;
-					else
-						return "A session identity must be 16 hexadecimal digits.";
-					h = (h << 4) | (uint64) dv;
-				}
-				GROW(pb->sess, pb->nsess, pb->maxsess);
-				pb->sess[pb->nsess++] = h;
-				isl->nsess++;
-				if (*p != ',')
-					break;
-				p++;
-			}
-		}
-		else
-		{
-			cls = stitch_class_from_name(name, len);
-			if (cls < 0)
-				return "Unknown class name; classes are alert, interact, hold, wrapup, dialing, contacting, other.";
-			if (cls <= lastcls)
-				return "Classes of an island must appear once each, in the order alert, interact, hold, wrapup, dialing, contacting, other.";
-			lastcls = cls;
-			for (;;)
-			{
-				const char *err;
-				int64		s,
-							e;
-
-				if ((err = parse_ts(&p, &s)) != NULL)
-					return err;
-				if (*p++ != '/')
-					return "An interval must be two timestamps separated by /.";
-				if ((err = parse_ts(&p, &e)) != NULL)
-					return err;
-				GROW(pb->ivs, pb->niv, pb->maxiv);
-				pb->ivs[pb->niv].s = s;
-				pb->ivs[pb->niv].e = e;
-				pb->niv++;
-				isl->n[cls]++;
-				if (*p != ',')
-					break;
-				p++;
-			}
-		}
-		{
-			const char *q = skip_ws(p);
-
-			if (*q == ']')
-			{
-				p = q + 1;
-				break;
-			}
-			if (*q == '\0')
-				return "An island is missing its closing ].";
-			if (q == p)
-				return "Parts of an island must be separated by white space.";
-			p = q;
-		}
+		if (err != NULL)
+			return err;
+		if (*p == ']')
+			break;
+		if (*p++ != ' ')
+			return "Rows of an island must be separated by one space and the island closed by ].";
 	}
-	if (lastcls < 0)
-		return "Each island must have at least one interval.";
-	*pp = p;
+	if (!GROW(pb->sizes, pb->nislands, pb->maxislands))
+		return "The value has too many islands.";
+	pb->sizes[pb->nislands++] = pb->nitems - first;
+	*pp = p + 1;
 	return NULL;
 }
 
-/* Parses the whole text form; NULL on success with *result set, else a detail. */
+/* Parses the text of format 2; NULL on success with *result set, else a detail. */
 static const char *
 parse_stitch(const char *str, Stitch **result)
 {
-	const char *p = skip_ws(str);
+	const char *p = str;
+	const char *from;
 	const char *err;
+	StitchRules r;
 	ParseBuf	pb;
-	int64		tol;
-	Stitch	   *v;
-	Size		sz;
+	StringInfoData scratch;
 
-	if (strncmp(p, "v1", 2) != 0 || !isspace((unsigned char) p[2]))
-		return "A stitch value must start with the format version v1.";
-	p = skip_ws(p + 2);
-	if (strncmp(p, "tolerance=", 10) != 0)
-		return "The format version must be followed by tolerance=<seconds>s.";
-	p += 10;
-	if ((err = parse_seconds(&p, &tol)) != NULL)
+	if (!expect(&p, "v2 tolerance="))
+		return "A stitch value must start with \"v2 tolerance=\" (or \"v1\" for the format of gcstitch 0.1.0).";
+	initStringInfo(&scratch);
+	from = p;
+	if ((err = stitch_parse_seconds(&p, &r.tolerance)) != NULL)
 		return err;
+	stitch_append_seconds(&scratch, r.tolerance);
+	if (!is_canonical(from, p, &scratch))
+		return "The tolerance is not in canonical form (no leading zeros, no trailing zeros in the fraction).";
+	if (expect(&p, " split_after_wrapup=true"))
+		r.split_after_wrapup = true;
+	else if (expect(&p, " split_after_wrapup=false"))
+		r.split_after_wrapup = false;
+	else
+		return "The tolerance must be followed by split_after_wrapup=true or split_after_wrapup=false.";
 
-	pb.maxisl = 4;
-	pb.isl = palloc(sizeof(StitchIsland) * pb.maxisl);
-	pb.nisl = 0;
-	pb.maxiv = 8;
-	pb.ivs = palloc(sizeof(StitchInterval) * pb.maxiv);
-	pb.niv = 0;
-	pb.maxsess = 4;
-	pb.sess = palloc(sizeof(uint64) * pb.maxsess);
-	pb.nsess = 0;
-
-	for (;;)
+	pb.maxitems = 8;
+	pb.items = palloc(sizeof(StitchItem) * pb.maxitems);
+	pb.nitems = 0;
+	pb.maxislands = 4;
+	pb.sizes = palloc(sizeof(int32) * pb.maxislands);
+	pb.nislands = 0;
+	while (*p != '\0')
 	{
-		const char *q = skip_ws(p);
-
-		if (*q == '\0')
-			break;
-		if (q == p)
-			return "Islands must be separated by white space.";
-		p = q;
-		if ((err = parse_island(&p, &pb)) != NULL)
+		if (!expect(&p, " ["))
+			return "Islands must follow, each as one space and [rows].";
+		if ((err = parse_island(&p, &pb, &scratch)) != NULL)
 			return err;
 	}
-	if (pb.nisl == 0)
+	if (pb.nislands == 0)
 		return "A stitch value must have at least one island.";
-
-	sz = stitch_size(pb.nisl, pb.niv, pb.nsess);
-	v = palloc0(sz);
-	SET_VARSIZE(v, sz);
-	v->version = STITCH_VERSION;
-	v->tolerance = tol;
-	v->nislands = pb.nisl;
-	v->nintervals = pb.niv;
-	v->nsessions = pb.nsess;
-	memcpy(STITCH_ISLANDS(v), pb.isl, sizeof(StitchIsland) * pb.nisl);
-	memcpy(STITCH_INTERVALS(v), pb.ivs, sizeof(StitchInterval) * pb.niv);
-	if (pb.nsess > 0)
-		memcpy(STITCH_SESSIONS(v), pb.sess, sizeof(uint64) * pb.nsess);
-	if (!stitch_validate(v, sz, &err))
-		return err;
-	*result = v;
-	return NULL;
+	*result = stitch_from_islands(pb.items, pb.nitems, pb.sizes, pb.nislands, &r, &err);
+	return *result == NULL ? err : NULL;
 }
 
 /* Text input. */
@@ -430,8 +215,12 @@ gcstitch_stitch_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 	Stitch	   *v = NULL;
-	const char *err = parse_stitch(str, &v);
+	const char *err;
+	const char *p = str;
 
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	err = strncmp(p, "v1", 2) == 0 ? stitch_v1_in(str, &v) : parse_stitch(str, &v);
 	if (err != NULL)
 	{
 #if PG_VERSION_NUM >= 160000
@@ -456,49 +245,31 @@ gcstitch_stitch_out(PG_FUNCTION_ARGS)
 {
 	Stitch	   *v = PG_GETARG_STITCH_P(0);
 	const StitchIsland *isl = STITCH_ISLANDS(v);
-	const StitchInterval *ivs = STITCH_INTERVALS(v);
-	const uint64 *sess = STITCH_SESSIONS(v);
+	const StitchItem *it = STITCH_ITEMS(v);
 	StringInfoData buf;
-	int32		ioff = 0;
-	int32		soff = 0;
 	int32		i;
+	int32		j;
 
 	initStringInfo(&buf);
-	appendStringInfoString(&buf, "v1 tolerance=");
+	appendStringInfoString(&buf, "v2 tolerance=");
 	stitch_append_seconds(&buf, v->tolerance);
+	appendStringInfoString(&buf, STITCH_SPLITS(v) ? " split_after_wrapup=true" : " split_after_wrapup=false");
 	for (i = 0; i < v->nislands; i++)
 	{
-		bool		firstpart = true;
-		int			c;
-		int32		j;
-
 		appendStringInfoString(&buf, " [");
-		for (c = 0; c < STITCH_NCLASSES; c++)
+		for (j = 0; j < isl[i].nitems; j++, it++)
 		{
-			if (isl[i].n[c] == 0)
-				continue;
-			if (!firstpart)
+			uint64		sid = STITCH_TAG_SESSION(it->tag);
+
+			if (j > 0)
 				appendStringInfoChar(&buf, ' ');
-			firstpart = false;
-			appendStringInfo(&buf, "%s:", stitch_class_name(c));
-			for (j = 0; j < isl[i].n[c]; j++, ioff++)
-			{
-				if (j > 0)
-					appendStringInfoChar(&buf, ',');
-				stitch_append_timestamp(&buf, ivs[ioff].s);
-				appendStringInfoChar(&buf, '/');
-				stitch_append_timestamp(&buf, ivs[ioff].e);
-			}
-		}
-		if (isl[i].nsess > 0)
-		{
-			appendStringInfoString(&buf, " sessions:");
-			for (j = 0; j < isl[i].nsess; j++, soff++)
-			{
-				if (j > 0)
-					appendStringInfoChar(&buf, ',');
-				appendStringInfo(&buf, "%016" INT64_MODIFIER "x", sess[soff]);
-			}
+			appendStringInfoString(&buf, stitch_class_name(STITCH_TAG_CLASS(it->tag)));
+			appendStringInfoChar(&buf, ':');
+			stitch_append_timestamp(&buf, it->s);
+			appendStringInfoChar(&buf, '/');
+			stitch_append_timestamp(&buf, it->e);
+			if (sid != 0)
+				appendStringInfo(&buf, "@%016" INT64_MODIFIER "x", sid);
 		}
 		appendStringInfoChar(&buf, ']');
 	}
@@ -506,10 +277,10 @@ gcstitch_stitch_out(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary format, network byte order: uint8 version, uint8 flags, int64
- * tolerance, int32 nislands, nintervals, nsessions; per island 7 int32
- * interval counts and an int32 session count; per interval int64 start and
- * end; per session an int64 identity.
+ * Binary format 2, network byte order: uint8 version (2), uint8 flags,
+ * int64 tolerance, int32 nislands, int32 nitems; per island an int32 row
+ * count; per row int64 start, int64 end, int64 tag (class in the top 3 bits,
+ * session identity below).
  */
 PG_FUNCTION_INFO_V1(gcstitch_stitch_send);
 Datum
@@ -517,32 +288,24 @@ gcstitch_stitch_send(PG_FUNCTION_ARGS)
 {
 	Stitch	   *v = PG_GETARG_STITCH_P(0);
 	const StitchIsland *isl = STITCH_ISLANDS(v);
-	const StitchInterval *ivs = STITCH_INTERVALS(v);
-	const uint64 *sess = STITCH_SESSIONS(v);
+	const StitchItem *items = STITCH_ITEMS(v);
 	StringInfoData buf;
 	int32		i;
-	int			c;
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, v->version);
 	pq_sendbyte(&buf, v->flags);
 	pq_sendint64(&buf, v->tolerance);
 	pq_sendint32(&buf, v->nislands);
-	pq_sendint32(&buf, v->nintervals);
-	pq_sendint32(&buf, v->nsessions);
+	pq_sendint32(&buf, v->nitems);
 	for (i = 0; i < v->nislands; i++)
+		pq_sendint32(&buf, isl[i].nitems);
+	for (i = 0; i < v->nitems; i++)
 	{
-		for (c = 0; c < STITCH_NCLASSES; c++)
-			pq_sendint32(&buf, isl[i].n[c]);
-		pq_sendint32(&buf, isl[i].nsess);
+		pq_sendint64(&buf, items[i].s);
+		pq_sendint64(&buf, items[i].e);
+		pq_sendint64(&buf, (int64) items[i].tag);
 	}
-	for (i = 0; i < v->nintervals; i++)
-	{
-		pq_sendint64(&buf, ivs[i].s);
-		pq_sendint64(&buf, ivs[i].e);
-	}
-	for (i = 0; i < v->nsessions; i++)
-		pq_sendint64(&buf, (int64) sess[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -555,72 +318,90 @@ binary_error(const char *detail)
 			 errdetail_internal("%s", detail)));
 }
 
+/* Binary input of format 2 after its version byte; NULL with *detail set when invalid. */
+static Stitch *
+recv_current(StringInfo buf, const char **detail)
+{
+	StitchRules r;
+	int			flags;
+	int32		nisl,
+				n;
+	int32	   *sizes;
+	StitchItem *items;
+	int64		total = 0;
+	int32		i;
+
+	if (buf->len - buf->cursor < 1 + 8 + 4 + 4)
+	{
+		*detail = "The value is shorter than its header.";
+		return NULL;
+	}
+	flags = pq_getmsgbyte(buf);
+	if ((flags & ~STITCH_F_SPLIT_AFTER_WRAPUP) != 0)
+	{
+		*detail = "Unknown flags are set.";
+		return NULL;
+	}
+	r.split_after_wrapup = (flags & STITCH_F_SPLIT_AFTER_WRAPUP) != 0;
+	r.tolerance = pq_getmsgint64(buf);
+	nisl = (int32) pq_getmsgint(buf, 4);
+	n = (int32) pq_getmsgint(buf, 4);
+	if (nisl < 1 || n < nisl ||
+		(int64) nisl * 4 + (int64) n * 24 != (int64) (buf->len - buf->cursor))
+	{
+		*detail = "The counts do not match the length of the value.";
+		return NULL;
+	}
+	sizes = palloc(sizeof(int32) * nisl);
+	for (i = 0; i < nisl; i++)
+	{
+		sizes[i] = (int32) pq_getmsgint(buf, 4);
+		if (sizes[i] < 1)
+		{
+			*detail = "An island has no row.";
+			return NULL;
+		}
+		total += sizes[i];
+	}
+	if (total != n)
+	{
+		*detail = "Island row counts do not add up to the row count.";
+		return NULL;
+	}
+	items = palloc(sizeof(StitchItem) * n);
+	for (i = 0; i < n; i++)
+	{
+		items[i].s = pq_getmsgint64(buf);
+		items[i].e = pq_getmsgint64(buf);
+		items[i].tag = (uint64) pq_getmsgint64(buf);
+	}
+	return stitch_from_islands(items, n, sizes, nisl, &r, detail);
+}
+
 /* Binary input: every count is checked against the bytes left, then the value is validated. */
 PG_FUNCTION_INFO_V1(gcstitch_stitch_recv);
 Datum
 gcstitch_stitch_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			left = buf->len - buf->cursor;
-	int			version,
-				flags;
-	int64		tol;
-	int32		nisl,
-				niv,
-				nsess;
-	Stitch	   *v;
-	Size		sz;
-	StitchIsland *isl;
-	StitchInterval *ivs;
-	uint64	   *sess;
-	const char *err;
-	int32		i;
-	int			c;
+	const char *detail = NULL;
+	Stitch	   *v = NULL;
 
-	if (left < 2 + 8 + 4 * 3)
+	if (buf->len - buf->cursor < 1)
 		binary_error("The value is shorter than its header.");
-	version = pq_getmsgbyte(buf);
-	flags = pq_getmsgbyte(buf);
-	if (version != STITCH_VERSION)
-		binary_error("Unsupported stitch format version.");
-	if (flags != 0)
-		binary_error("Reserved flags are not zero.");
-	tol = pq_getmsgint64(buf);
-	nisl = (int32) pq_getmsgint(buf, 4);
-	niv = (int32) pq_getmsgint(buf, 4);
-	nsess = (int32) pq_getmsgint(buf, 4);
-	left = buf->len - buf->cursor;
-	if (nisl < 1 || niv < 1 || nsess < 0 ||
-		(int64) nisl * 32 + (int64) niv * 16 + (int64) nsess * 8 != (int64) left)
-		binary_error("The counts do not match the length of the value.");
-
-	sz = stitch_size(nisl, niv, nsess);
-	v = palloc0(sz);
-	SET_VARSIZE(v, sz);
-	v->version = (uint8) version;
-	v->flags = (uint8) flags;
-	v->tolerance = tol;
-	v->nislands = nisl;
-	v->nintervals = niv;
-	v->nsessions = nsess;
-	isl = STITCH_ISLANDS(v);
-	ivs = STITCH_INTERVALS(v);
-	sess = STITCH_SESSIONS(v);
-	for (i = 0; i < nisl; i++)
+	switch (pq_getmsgbyte(buf))
 	{
-		for (c = 0; c < STITCH_NCLASSES; c++)
-			isl[i].n[c] = (int32) pq_getmsgint(buf, 4);
-		isl[i].nsess = (int32) pq_getmsgint(buf, 4);
+		case STITCH_VERSION:
+			v = recv_current(buf, &detail);
+			break;
+		case 1:
+			v = stitch_v1_recv(buf, &detail);
+			break;
+		default:
+			detail = "Unsupported stitch format version.";
 	}
-	for (i = 0; i < niv; i++)
-	{
-		ivs[i].s = pq_getmsgint64(buf);
-		ivs[i].e = pq_getmsgint64(buf);
-	}
-	for (i = 0; i < nsess; i++)
-		sess[i] = (uint64) pq_getmsgint64(buf);
-	if (!stitch_validate(v, sz, &err))
-		binary_error(err);
+	if (v == NULL)
+		binary_error(detail);
 	PG_RETURN_STITCH_P(v);
 }
 

@@ -8,8 +8,19 @@
 #include "fmgr.h"
 
 #include "stitch_core.h"
+#include "stitch_v1.h"
 
-#define DatumGetStitchP(X) ((Stitch *) PG_DETOAST_DATUM(X))
+/* The detoasted value; a value stored by 0.1.0 (format 1) is read as format 2. */
+static inline Stitch *
+DatumGetStitchP(Datum d)
+{
+	Stitch	   *v = (Stitch *) PG_DETOAST_DATUM(d);
+
+	if (unlikely(v->version != STITCH_VERSION))
+		return stitch_v1_upgrade(v);
+	return v;
+}
+
 #define PG_GETARG_STITCH_P(n) DatumGetStitchP(PG_GETARG_DATUM(n))
 #define PG_RETURN_STITCH_P(x) PG_RETURN_POINTER(x)
 

@@ -15,18 +15,44 @@ pg_major() {
 required_packages() {
 	local major=$1
 	echo "postgresql-$major postgresql-server-dev-$major postgresql-$major-pgtap postgresql-$major-cron" \
-		"libjson-c-dev libtap-parser-sourcehandler-pgtap-perl make gcc"
+		"libjson-c-dev libtap-parser-sourcehandler-pgtap-perl make gcc" \
+		"libcurl4-openssl-dev libpq-dev python3 valgrind procps bsdutils"
+}
+
+# Wanted but not required: clang and its sanitizer and libFuzzer runtimes (test/fuzz/). When they
+# cannot be installed, the fuzzing step says it skips and everything else runs.
+optional_packages() {
+	echo "clang libclang-rt-dev"
+}
+
+# The packages of $@ that are not installed.
+missing_packages() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+	done
 }
 
 # Installs what is missing: directly as root, through passwordless sudo, or prints the line and fails.
+# Optional packages are tried the same way; failing to get them only prints a note.
 ensure_packages() {
-	local major missing=() p
+	local major missing=() optional=()
 	major=$(pg_major)
 	[ -n "$major" ] || { echo "cannot tell which PostgreSQL major to use; set PG_CONFIG" >&2; return 1; }
-	for p in $(required_packages "$major"); do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
+	mapfile -t missing < <(missing_packages $(required_packages "$major"))
+	mapfile -t optional < <(missing_packages $(optional_packages))
+	if [ ${#missing[@]} -gt 0 ]; then
+		install_packages "${missing[@]}" || return 1
+	fi
+	if [ ${#optional[@]} -gt 0 ]; then
+		install_packages "${optional[@]}" >/dev/null 2>&1 ||
+			echo "optional packages not installed (fuzzing is skipped): ${optional[*]}"
+	fi
+	return 0
+}
+
+install_packages() {
+	local missing=("$@")
 	echo "missing packages: ${missing[*]}"
 	if [ "$(id -u)" -eq 0 ]; then
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
@@ -111,4 +137,27 @@ stop_cluster() {
 	[ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ] || return 0
 	as_cluster_owner "$("$PG_CONFIG" --bindir)/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate stop >/dev/null 2>&1
 	rm -rf "$CLUSTER_DIR"
+}
+
+# Runs every pgTAP file of test/pgtap/ with pg_prove in a fresh database gcstitch_tap, appending the
+# output to the log file $1. Sets TAP_PASSED and TAP_FAILED (assertions; a file that dies or breaks
+# its plan without a "not ok" line, or a database that cannot be set up, counts once).
+run_pgtap() {
+	local log=$1 tap_file tap_status not_ok file_log
+	TAP_PASSED=0 TAP_FAILED=0
+	file_log=$(mktemp "${TMPDIR:-/tmp}/gcstitch-pgtap.XXXXXX")
+	psql -q -X -v ON_ERROR_STOP=1 -c 'CREATE DATABASE gcstitch_tap' &&
+		psql -q -X -v ON_ERROR_STOP=1 -d gcstitch_tap -c 'CREATE EXTENSION pgtap; CREATE EXTENSION gcstitch' ||
+		TAP_FAILED=$((TAP_FAILED + 1))
+	for tap_file in test/pgtap/*.sql; do
+		[ -e "$tap_file" ] || continue
+		pg_prove --verbose -d gcstitch_tap "$tap_file" >"$file_log" 2>&1
+		tap_status=$?
+		tee -a "$log" <"$file_log"
+		TAP_PASSED=$((TAP_PASSED + $(grep -cE '^ *ok [0-9]+' "$file_log")))
+		not_ok=$(grep -cE '^ *not ok [0-9]+' "$file_log")
+		TAP_FAILED=$((TAP_FAILED + not_ok))
+		[ $tap_status -ne 0 ] && [ "$not_ok" -eq 0 ] && TAP_FAILED=$((TAP_FAILED + 1))
+	done
+	rm -f "$file_log"
 }

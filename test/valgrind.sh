@@ -1,5 +1,6 @@
 #!/bin/bash
-# Runs the regression suite (make installcheck) against a throwaway cluster whose postmaster, and so
+# Runs the regression suite (make installcheck) and the pgTAP files (test/pgtap/, as test/run runs
+# them) against a throwaway cluster whose postmaster, and so
 # every backend, parallel worker and background worker it forks, runs under valgrind memcheck; then
 # reports what memcheck found and exits non-zero on any error:
 #   - invalid reads and writes, uses of uninitialised values, bad frees (any code: ours, json-c, core);
@@ -56,6 +57,9 @@ regress_status=$?
 cat "$LOG_DIR/regress.log"
 [ -s regression.diffs ] && cp regression.diffs "$LOG_DIR/"
 
+: >"$LOG_DIR/pgtap.log"
+run_pgtap "$LOG_DIR/pgtap.log"
+
 # A fast stop lets every process exit normally, so memcheck runs its leak check in each of them.
 # pg_ctl returns when the pid file is gone, before memcheck has finished: wait for the process.
 postmaster_pid=$(head -n 1 "$CLUSTER_DIR/data/postmaster.pid")
@@ -97,6 +101,7 @@ head -n 400 "$report"
 echo
 echo "valgrind: $processes processes ($unfinished without a leak check); $errors memory errors," \
 	"$leaks definitely-lost leaks through gcstitch or json-c ($noise PostgreSQL-only leak records ignored);" \
-	"regression suite $([ $regress_status -eq 0 ] && echo passed || echo FAILED)"
+	"regression suite $([ $regress_status -eq 0 ] && echo passed || echo FAILED);" \
+	"pgTAP $TAP_PASSED passed, $TAP_FAILED failed"
 echo "logs: $LOG_DIR (report.txt: every record counted above)"
-[ $errors -eq 0 ] && [ $leaks -eq 0 ] && [ $unfinished -eq 0 ] && [ $regress_status -eq 0 ]
+[ $errors -eq 0 ] && [ $leaks -eq 0 ] && [ $unfinished -eq 0 ] && [ $regress_status -eq 0 ] && [ "$TAP_FAILED" -eq 0 ]

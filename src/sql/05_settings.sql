@@ -3,16 +3,19 @@
 CREATE TABLE @extschema@.settings (
     id                        boolean PRIMARY KEY DEFAULT true CHECK (id),
     client_id_attributes      text[] NOT NULL DEFAULT '{X-Genesys-Client-Id}'
-                              CHECK (cardinality(client_id_attributes) > 0
-                                     AND array_position(client_id_attributes, NULL) IS NULL),
+                              CHECK (pg_catalog.cardinality(client_id_attributes) OPERATOR(pg_catalog.>) 0
+                                     AND pg_catalog.array_position(client_id_attributes, NULL) IS NULL),
     gap_tolerance             interval NOT NULL DEFAULT '30 seconds'
-                              CHECK (gap_tolerance >= '0' AND date_part('day', gap_tolerance) = 0
-                                     AND date_part('month', gap_tolerance) = 0
-                                     AND date_part('year', gap_tolerance) = 0),
+                              CHECK (gap_tolerance OPERATOR(pg_catalog.>=) '0'
+                                     AND pg_catalog.date_part('day', gap_tolerance) OPERATOR(pg_catalog.=) 0
+                                     AND pg_catalog.date_part('month', gap_tolerance) OPERATOR(pg_catalog.=) 0
+                                     AND pg_catalog.date_part('year', gap_tolerance) OPERATOR(pg_catalog.=) 0),
     report_timezone           text NOT NULL DEFAULT 'Europe/Paris',
     interval_length           interval NOT NULL DEFAULT '30 minutes'
-                              CHECK (interval_length IN ('15 minutes', '30 minutes', '60 minutes')),
-    short_abandon_threshold   interval NOT NULL DEFAULT '10 seconds' CHECK (short_abandon_threshold >= '0'),
+                              CHECK (interval_length OPERATOR(pg_catalog.=)
+                                     ANY (ARRAY['15 minutes', '30 minutes', '60 minutes']::interval[])),
+    short_abandon_threshold   interval NOT NULL DEFAULT '10 seconds'
+                              CHECK (short_abandon_threshold OPERATOR(pg_catalog.>=) '0'),
     sl_include_short_abandons boolean NOT NULL DEFAULT true,
     sl_include_abandons       boolean NOT NULL DEFAULT true,
     sl_include_flow_outs      boolean NOT NULL DEFAULT false,

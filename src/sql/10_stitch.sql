@@ -7,25 +7,25 @@ CREATE FUNCTION @extschema@.stitch_in(cstring) RETURNS @extschema@.stitch
     AS 'MODULE_PATHNAME', 'gcstitch_stitch_in'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.stitch_in(cstring) IS
-    'Text input of gcstitch.stitch; checks every invariant (22P02 on bad input)';
+    'Text input of gcstitch.stitch: exactly the output text (format 2), or the format 1 text of gcstitch 0.1.0; checks every invariant (22P02 on bad input)';
 
 CREATE FUNCTION @extschema@.stitch_out(@extschema@.stitch) RETURNS cstring
     AS 'MODULE_PATHNAME', 'gcstitch_stitch_out'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.stitch_out(@extschema@.stitch) IS
-    'Text output of gcstitch.stitch: "v1 tolerance=<s>s [class:start/end,... sessions:hex,...] ...", UTC ISO 8601';
+    'Text output of gcstitch.stitch: "v2 tolerance=<s>s split_after_wrapup=<bool> [class:start/end@session ...] ...", UTC ISO 8601';
 
 CREATE FUNCTION @extschema@.stitch_recv(internal) RETURNS @extschema@.stitch
     AS 'MODULE_PATHNAME', 'gcstitch_stitch_recv'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.stitch_recv(internal) IS
-    'Binary input of gcstitch.stitch; checks every count, bound and ordering (22P03 on bad input)';
+    'Binary input of gcstitch.stitch (format 2, or format 1 of gcstitch 0.1.0); checks every count, bound, ordering and island (22P03 on bad input)';
 
 CREATE FUNCTION @extschema@.stitch_send(@extschema@.stitch) RETURNS bytea
     AS 'MODULE_PATHNAME', 'gcstitch_stitch_send'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.stitch_send(@extschema@.stitch) IS
-    'Binary output of gcstitch.stitch (network byte order, format version 1)';
+    'Binary output of gcstitch.stitch (network byte order, format version 2)';
 
 CREATE TYPE @extschema@.stitch (
     INPUT = @extschema@.stitch_in,
@@ -37,7 +37,7 @@ CREATE TYPE @extschema@.stitch (
     STORAGE = extended
 );
 COMMENT ON TYPE @extschema@.stitch IS
-    'Stitched timeline of one key: its interactions (islands), each with per-type interval unions and session identities; exact under rollup()';
+    'Stitched timeline of one key: its distinct segments cut into interactions (islands) by the gap and new-call rules; exact under rollup()';
 
 CREATE FUNCTION @extschema@.stitch_eq(@extschema@.stitch, @extschema@.stitch) RETURNS boolean
     AS 'MODULE_PATHNAME', 'gcstitch_stitch_eq'
@@ -67,7 +67,8 @@ CREATE OPERATOR @extschema@.<> (
 COMMENT ON OPERATOR @extschema@.<> (@extschema@.stitch, @extschema@.stitch) IS
     'stitch values differ';
 
--- Aggregate support (state: internal array of 24-byte rows, sorted once in the final function).
+-- Aggregate support (state: internal array of 24-byte rows, sorted once in the final function;
+-- one transition function for both forms of stitch(), with and without split_after_wrapup).
 -- COST 10 on the transition functions: a row costs about ten built-in operators (append, type
 -- match, session hash); with the default of 1 the planner did not see the aggregate's CPU and kept
 -- the serial plan even where two workers are 25-30 % faster.  Combine, serial and deserial keep the
@@ -79,6 +80,14 @@ CREATE FUNCTION @extschema@.stitch_transfn(internal, timestamptz, timestamptz, t
     COST 10;
 COMMENT ON FUNCTION @extschema@.stitch_transfn(internal, timestamptz, timestamptz, text, text, interval) IS
     'Transition function of gcstitch.stitch(...)';
+
+CREATE FUNCTION @extschema@.stitch_transfn(internal, timestamptz, timestamptz, text, text, interval, boolean)
+    RETURNS internal
+    AS 'MODULE_PATHNAME', 'gcstitch_stitch_transfn'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE
+    COST 10;
+COMMENT ON FUNCTION @extschema@.stitch_transfn(internal, timestamptz, timestamptz, text, text, interval, boolean) IS
+    'Transition function of gcstitch.stitch(..., split_after_wrapup)';
 
 CREATE FUNCTION @extschema@.rollup_transfn(internal, @extschema@.stitch) RETURNS internal
     AS 'MODULE_PATHNAME', 'gcstitch_rollup_transfn'
@@ -123,7 +132,21 @@ CREATE AGGREGATE @extschema@.stitch(seg_start timestamptz, seg_end timestamptz, 
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.stitch(timestamptz, timestamptz, text, text, interval) IS
-    'Stitches the segments of one key into interactions (islands: start - running max end <= tolerance); rows with a NULL bound are skipped; NULL for no rows';
+    'Stitches the segments of one key into interactions by both rules (gap: start - running max end > tolerance; new call: an offer after a wrapup); rows with a NULL bound are skipped; NULL for no rows';
+
+CREATE AGGREGATE @extschema@.stitch(seg_start timestamptz, seg_end timestamptz, seg_type text,
+                                    session_id text, tolerance interval, split_after_wrapup boolean) (
+    SFUNC = @extschema@.stitch_transfn,
+    STYPE = internal,
+    SSPACE = 512,
+    FINALFUNC = @extschema@.stitch_finalfn,
+    COMBINEFUNC = @extschema@.stitch_combinefn,
+    SERIALFUNC = @extschema@.stitch_serialfn,
+    DESERIALFUNC = @extschema@.stitch_deserialfn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.stitch(timestamptz, timestamptz, text, text, interval, boolean) IS
+    'Stitches the segments of one key into interactions by the gap rule, and by the new-call rule when split_after_wrapup; rows with a NULL bound are skipped; NULL for no rows';
 
 CREATE AGGREGATE @extschema@.rollup(@extschema@.stitch) (
     SFUNC = @extschema@.rollup_transfn,
@@ -136,7 +159,7 @@ CREATE AGGREGATE @extschema@.rollup(@extschema@.stitch) (
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.stitch) IS
-    'Merges stitch values of one key exactly as if all their rows were stitched at once; all must have the same tolerance';
+    'Merges stitch values of one key exactly as if all their rows were stitched at once; all must have the same tolerance and split_after_wrapup';
 
 -- Readers.
 CREATE FUNCTION @extschema@.interactions(@extschema@.stitch)
@@ -203,9 +226,24 @@ CREATE FUNCTION @extschema@.tolerance(@extschema@.stitch) RETURNS interval
 COMMENT ON FUNCTION @extschema@.tolerance(@extschema@.stitch) IS
     'Gap tolerance the value was stitched with';
 
-CREATE FUNCTION @extschema@.interaction_no(seg_start timestamptz, seg_end timestamptz, tolerance interval)
+CREATE FUNCTION @extschema@.split_after_wrapup(@extschema@.stitch) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'gcstitch_split_after_wrapup'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.split_after_wrapup(@extschema@.stitch) IS
+    'Whether the value was stitched with the new-call rule (false for values stored by gcstitch 0.1.0)';
+
+CREATE FUNCTION @extschema@.interaction_no(seg_start timestamptz, seg_end timestamptz, seg_type text,
+                                           tolerance interval)
     RETURNS int
     AS 'MODULE_PATHNAME', 'gcstitch_interaction_no'
     LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.interaction_no(timestamptz, timestamptz, interval) IS
-    'Window function: the interaction_no (as in interactions()) of each row; use OVER (PARTITION BY key ORDER BY seg_start, seg_end); NULL for rows with a NULL bound';
+COMMENT ON FUNCTION @extschema@.interaction_no(timestamptz, timestamptz, text, interval) IS
+    'Window function: the interaction_no (as in interactions(), both rules) of each row; use OVER (PARTITION BY key ORDER BY seg_start, seg_end); NULL for rows with a NULL bound';
+
+CREATE FUNCTION @extschema@.interaction_no(seg_start timestamptz, seg_end timestamptz, seg_type text,
+                                           tolerance interval, split_after_wrapup boolean)
+    RETURNS int
+    AS 'MODULE_PATHNAME', 'gcstitch_interaction_no'
+    LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.interaction_no(timestamptz, timestamptz, text, interval, boolean) IS
+    'Window function: the interaction_no (as in interactions()) of each row, with the new-call rule when split_after_wrapup; use OVER (PARTITION BY key ORDER BY seg_start, seg_end); NULL for rows with a NULL bound';

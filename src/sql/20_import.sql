@@ -8,7 +8,7 @@ CREATE TABLE @extschema@.conversation (
     division_ids          text[],
     last_event_at         timestamptz,
     imported_at           timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    CHECK (conversation_end >= conversation_start)
+    CHECK (conversation_end OPERATOR(pg_catalog.>=) conversation_start)
 );
 COMMENT ON TABLE @extschema@.conversation IS
     'Imported conversations, one row each; a newer export of a conversation replaces it with its segments and metrics';
@@ -43,7 +43,7 @@ CREATE TABLE @extschema@.segment (
     disconnect_type    text,
     wrap_up_code       text,
     PRIMARY KEY (conversation_id, session_id, segment_no),
-    CHECK (segment_end >= segment_start)
+    CHECK (segment_end OPERATOR(pg_catalog.>=) segment_start)
 );
 COMMENT ON TABLE @extschema@.segment IS
     'Imported segments: one row per segment of a session of a participant of a conversation';
@@ -132,7 +132,7 @@ CREATE FUNCTION @extschema@.segments_from_json(doc text)
                    media_type text, direction text, ani text, dnis text, peer_id text, segment_no int,
                    segment_type text, segment_start timestamptz, segment_end timestamptz,
                    queue_id text, disconnect_type text, wrap_up_code text)
-    LANGUAGE sql STABLE PARALLEL SAFE ROWS 1000
+    LANGUAGE sql STABLE PARALLEL SAFE ROWS 1000 SET search_path = pg_catalog, pg_temp
     AS $$ SELECT * FROM @extschema@.segments_from_json(doc,
               coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
                        '{X-Genesys-Client-Id}')) $$;

@@ -4,8 +4,9 @@ CREATE TABLE @extschema@.queue (
     queue_id          text PRIMARY KEY,
     name              text,
     sl_target_percent numeric NOT NULL DEFAULT 80
-                      CHECK (sl_target_percent >= 0 AND sl_target_percent <= 100),
-    sl_threshold      interval NOT NULL DEFAULT '20 seconds' CHECK (sl_threshold >= '0')
+                      CHECK (sl_target_percent OPERATOR(pg_catalog.>=) 0
+                             AND sl_target_percent OPERATOR(pg_catalog.<=) 100),
+    sl_threshold      interval NOT NULL DEFAULT '20 seconds' CHECK (sl_threshold OPERATOR(pg_catalog.>=) '0')
 );
 COMMENT ON TABLE @extschema@.queue IS
     'Service level target per queue; a queue without a row has the default target, 80 % answered within 20 s';
@@ -19,14 +20,14 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.queue', '');
 
 CREATE FUNCTION @extschema@.queue_threshold(queue_id text) RETURNS interval
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-    RETURN coalesce((SELECT q.sl_threshold FROM @extschema@.queue q WHERE q.queue_id = $1),
+    RETURN coalesce((SELECT q.sl_threshold FROM @extschema@.queue q WHERE q.queue_id OPERATOR(pg_catalog.=) $1),
                     interval '20 seconds');
 COMMENT ON FUNCTION @extschema@.queue_threshold(text) IS
     'Service level threshold of a queue: gcstitch.queue.sl_threshold, 20 seconds for a queue without a row';
 
 CREATE FUNCTION @extschema@.queue_target_percent(queue_id text) RETURNS numeric
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-    RETURN coalesce((SELECT q.sl_target_percent FROM @extschema@.queue q WHERE q.queue_id = $1),
+    RETURN coalesce((SELECT q.sl_target_percent FROM @extschema@.queue q WHERE q.queue_id OPERATOR(pg_catalog.=) $1),
                     80::numeric);
 COMMENT ON FUNCTION @extschema@.queue_target_percent(text) IS
     'Service level goal of a queue in percent: gcstitch.queue.sl_target_percent, 80 for a queue without a row';

@@ -102,19 +102,21 @@ ORDER BY o.conversation_id, o.session_id, a.answered_at, a.session_id;
 
 -- One row per stitched interaction. The agent participants' segments are labelled with their island
 -- by the window function interaction_no (partitioned by stitching key: the client id; without one,
--- the conversation and agent), then each island is measured by the stitch aggregate in the same
+-- the conversation and agent; both stitching rules, rule 2 as settings.split_after_wrapup says),
+-- then each island is measured by the stitch aggregate in the same
 -- GROUP BY that collects its conversations, agent and answered queue visits: one pass, no join of
 -- aggregates (interactions() of an island's stitch is that island: stitching the whole key and
 -- expanding it gives the same rows, numbered the same).
 CREATE VIEW @extschema@.interaction_live AS
 WITH st AS (
-    SELECT s.gap_tolerance FROM @extschema@.settings s LIMIT 1
+    SELECT s.gap_tolerance, s.split_after_wrapup FROM @extschema@.settings s LIMIT 1
 ),
 labelled AS (
     SELECT a.*,
-           @extschema@.interaction_no(a.segment_start, a.segment_end, st.gap_tolerance)
+           @extschema@.interaction_no(a.segment_start, a.segment_end, a.segment_type, st.gap_tolerance,
+                                      st.split_after_wrapup)
                OVER (PARTITION BY a.stitch_key ORDER BY a.segment_start, a.segment_end) AS interaction_no,
-           st.gap_tolerance
+           st.gap_tolerance, st.split_after_wrapup
     FROM (
         SELECT g.conversation_id, g.session_id, g.user_id, g.client_id, g.segment_type,
                g.segment_start, g.segment_end,
@@ -130,7 +132,8 @@ island AS MATERIALIZED (
            min(l.client_id) AS client_id,
            min(l.segment_start) AS started_at,
            @extschema@.stitch(l.segment_start, l.segment_end, l.segment_type,
-                              l.conversation_id || ' ' || l.session_id, l.gap_tolerance) AS timeline,
+                              l.conversation_id || ' ' || l.session_id, l.gap_tolerance,
+                              l.split_after_wrapup) AS timeline,
            -- the agent who answered (first interact segment), else the agent of the first segment
            (array_agg(l.user_id ORDER BY l.segment_type IS DISTINCT FROM 'interact', l.segment_start,
                       l.segment_end, l.user_id) FILTER (WHERE l.user_id IS NOT NULL))[1] AS user_id,
@@ -306,7 +309,9 @@ FROM joined j CROSS JOIN st;
 -- queue entry; answered, abandoned and flowed out when they left the queue).
 CREATE VIEW @extschema@.queue_interval_live AS
 WITH st AS (
-    SELECT s.* FROM @extschema@.settings s LIMIT 1
+    SELECT s.interval_length, s.report_timezone, s.short_abandon_threshold, s.sl_include_short_abandons,
+           s.sl_include_abandons, s.sl_include_flow_outs
+    FROM @extschema@.settings s LIMIT 1
 ),
 -- The queue of a metric: the first queue id on its own session's segments, else the conversation's
 -- first queue.
@@ -436,7 +441,7 @@ COMMENT ON COLUMN @extschema@.queue_visit_live.answered_user_id IS 'Agent (user 
 COMMENT ON COLUMN @extschema@.queue_visit_live.answered_at IS 'First interact start of answered_session_id (the answer)';
 
 COMMENT ON VIEW @extschema@.interaction_live IS
-    'One row per stitched interaction: agent segments grouped by client id (without a client id: by conversation and agent), cut into islands with settings.gap_tolerance; live: recomputed from the imported data at every query (gcstitch.interaction holds the same rows, maintained by gcstitch.refresh())';
+    'One row per stitched interaction: agent segments grouped by client id (without a client id: by conversation and agent), cut into islands by settings.gap_tolerance and, when settings.split_after_wrapup, by the new-call rule (an offer after a wrapup); live: recomputed from the imported data at every query (gcstitch.interaction holds the same rows, maintained by gcstitch.refresh())';
 COMMENT ON COLUMN @extschema@.interaction_live.stitch_key IS 'Stitching key: the client id, or ''conversation <id> user <id>'' for segments without a client id';
 COMMENT ON COLUMN @extschema@.interaction_live.client_id IS 'Persistent softphone client id (participant attribute named in settings.client_id_attributes); NULL when the segments had none';
 COMMENT ON COLUMN @extschema@.interaction_live.interaction_no IS 'Number of the interaction within its stitching key, 1 = earliest (may change when earlier data is imported)';

@@ -57,15 +57,15 @@ COMMENT ON FUNCTION @extschema@.refresh() IS
 -- The pg_cron job name of this database's refresh, and the statement to schedule it from the cron database.
 CREATE FUNCTION @extschema@.refresh_job_name() RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-    RETURN 'gcstitch-refresh-' || current_database();
+    RETURN 'gcstitch-refresh-' OPERATOR(pg_catalog.||) pg_catalog.current_database();
 COMMENT ON FUNCTION @extschema@.refresh_job_name() IS
     'Name of the pg_cron job that refreshes this database''s gcstitch materialized views';
 
 CREATE FUNCTION @extschema@.refresh_schedule_command(schedule text DEFAULT '*/15 * * * *') RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-    RETURN format('SELECT cron.schedule_in_database(%L, %L, %L, %L);',
-                  @extschema@.refresh_job_name(), schedule, 'SELECT @extschema@.refresh()',
-                  current_database());
+    RETURN pg_catalog.format('SELECT cron.schedule_in_database(%L, %L, %L, %L);',
+                             @extschema@.refresh_job_name(), schedule, 'SELECT @extschema@.refresh()',
+                             pg_catalog.current_database());
 COMMENT ON FUNCTION @extschema@.refresh_schedule_command(text) IS
     'The statement that schedules this database''s refresh, to run in the pg_cron database '
     '(cron.database_name) when that is another database';
@@ -75,11 +75,21 @@ CREATE FUNCTION @extschema@.require_pg_cron(cron_statement text) RETURNS void
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    cron_db text := current_setting('cron.database_name', true);
+    cron_db text;
 BEGIN
     IF EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_cron') THEN
         RETURN;
     END IF;
+    -- Reading cron.database_name needs superuser or pg_read_all_settings (42501 otherwise).
+    IF NOT pg_has_role('pg_read_all_settings', 'USAGE') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Only superusers and members of pg_read_all_settings can see which database pg_cron '
+                           'uses (cron.database_name).',
+                  HINT = format('Ask a superuser to install pg_cron in this database, or to run in the pg_cron '
+                                'database: %s', cron_statement);
+    END IF;
+    cron_db := current_setting('cron.database_name', true);
     IF cron_db IS NULL THEN
         RAISE EXCEPTION 'pg_cron is not loaded'
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -152,7 +162,7 @@ REVOKE EXECUTE ON FUNCTION @extschema@.unschedule_refresh() FROM PUBLIC;
 -- created only when missing (and survives DROP EXTENSION; drop it by hand).
 DO $$
 BEGIN
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'gcstitch_analyst') THEN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) 'gcstitch_analyst') THEN
         CREATE ROLE gcstitch_analyst NOLOGIN;
         COMMENT ON ROLE gcstitch_analyst IS
             'gcstitch: read-only access to the gcstitch views and tables; GRANT it to analysts and BI logins';

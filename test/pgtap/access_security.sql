@@ -2,7 +2,7 @@
 -- a schema with look-alike functions and operators before pg_catalog must not get them called by
 -- gcstitch's SQL and PL/pgSQL functions, nor by its install script.
 BEGIN;
-SELECT plan(11);
+SELECT plan(12);
 
 CREATE SCHEMA hostile;
 CREATE FUNCTION hostile.trap() RETURNS boolean LANGUAGE plpgsql AS $$
@@ -56,6 +56,14 @@ FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = 'gcstitch'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
   AND p.proname IN ('queue_threshold', 'queue_target_percent', 'refresh', 'refresh_job_name',
                     'refresh_schedule_command', 'require_pg_cron', 'schedule_refresh', 'unschedule_refresh');
+
+-- So does every function of the schema whose body is parsed when called (a SQL-standard body,
+-- BEGIN ATOMIC or RETURN, is bound when created and needs no pinned path).
+SELECT is(array_agg(p.oid::regprocedure::text ORDER BY 1), NULL,
+          'every SQL and PL/pgSQL function parsed at call time runs with search_path = pg_catalog, pg_temp')
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+WHERE p.pronamespace = 'gcstitch'::regnamespace AND l.lanname IN ('sql', 'plpgsql') AND p.prosqlbody IS NULL
+  AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false);
 
 INSERT INTO gcstitch.queue (queue_id, sl_threshold, sl_target_percent) VALUES ('q-hostile', '30 seconds', 95);
 SELECT is(pg_temp.hostile_run($$SELECT gcstitch.queue_threshold('q-hostile') = '30 seconds'$$), 'true',

@@ -2,7 +2,7 @@
 -- knows by construction for the uncut calls (test/sample/make_export.pl --truth), per agent and
 -- per queue; the reported figures do not (that is the point of the product).
 BEGIN;
-SELECT plan(10);
+SELECT plan(11);
 DELETE FROM gcstitch.conversation;
 DELETE FROM gcstitch.queue;
 \o /dev/null
@@ -14,6 +14,8 @@ SELECT gcstitch.refresh();
 \o
 
 SELECT is((SELECT count(*) FROM truth_agent), 9::bigint, 'the generator reports nine agents');
+SELECT is((SELECT sum(handled) FROM truth_agent), 448::numeric,
+          'the default day has 448 answered calls, most agents busy (next call 1-21 s after a wrap-up)');
 SELECT results_eq(
     $$SELECT user_id, sum(corrected_handled)::bigint FROM gcstitch.agent_interval GROUP BY user_id ORDER BY user_id$$,
     $$SELECT user_id, handled FROM truth_agent ORDER BY user_id$$,

@@ -5,9 +5,9 @@
 #
 #   perl test/sample/make_export.pl [--seed N] [--day YYYY-MM-DD] [--calls-per-hour N] [--min-idle S] > export.json
 #
-# --min-idle: an agent's next call rings at least this many seconds (default 35) after the previous
-# wrap-up ended. Stitching by client id joins anything closer than the gap tolerance (30 s), so
-# back-to-back calls of a busy agent would be stitched into one: try --min-idle 1 to see it.
+# --min-idle: an agent's next call rings at least this many seconds (default 1, so 1-21 s: busy agents)
+# after the previous wrap-up ended, well inside the 30 s gap tolerance: only the new-call rule (an
+# alert after a wrap-up is the next call) keeps those calls apart.
 # --truth: instead of the export, print SQL that fills temp tables truth_agent(agent, user_id,
 # handled, handle_ms) and truth_queue(queue, queue_id, offered, answered, answered_in_20s, abandoned,
 # short_abandoned, flow_outs): the figures of the uncut calls, known by construction (day totals).
@@ -22,7 +22,7 @@ use strict;
 use warnings;
 use Time::Local qw(timegm);
 
-my %opt = (seed => 20241104, day => '2024-11-04', 'calls-per-hour' => 62, 'min-idle' => 35, truth => 0);
+my %opt = (seed => 20241104, day => '2024-11-04', 'calls-per-hour' => 62, 'min-idle' => 1, truth => 0);
 while (@ARGV) {
     my $k = shift @ARGV;
     $k =~ s/^--// or die "usage: $0 [--seed N] [--day YYYY-MM-DD] [--calls-per-hour N] [--min-idle S] [--truth]\n";
