@@ -167,16 +167,40 @@ COMMENT ON TABLE @extschema@.queue_interval_store IS 'Maintained by gcstitch.ref
 COMMENT ON COLUMN @extschema@.interaction_store.queue_answered_at IS
     'When the queued call was answered (queued_at + queue_wait); NULL when queue_wait is';
 
--- The public views: the maintained rows, as of the last refresh.
+-- The public views: the maintained rows, as of the last refresh. Until the first refresh (after
+-- CREATE EXTENSION, an update from 0.1.0, or a restore: the maintained tables are not dumped) they
+-- answer with the live views instead. Only one branch runs (a one-time filter on refresh_state), and
+-- a filter on a column reaches the maintained table's indexes.
 CREATE VIEW @extschema@.interaction AS
 SELECT s.stitch_key, s.client_id, s.interaction_no, s.user_id, s.queue_id, s.conversation_ids, s.queued_at,
        s.started_at, s.answered_at, s.ended_at, s.fragments, s.alert, s.talk, s.hold, s.acw, s.handle, s.gap,
        s.queue_wait, s.speed_of_answer
-FROM @extschema@.interaction_store s;
+FROM @extschema@.interaction_store s
+WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.interaction_live
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
 
-CREATE VIEW @extschema@.queue_visit AS SELECT * FROM @extschema@.queue_visit_store;
-CREATE VIEW @extschema@.agent_interval AS SELECT * FROM @extschema@.agent_interval_store;
-CREATE VIEW @extschema@.queue_interval AS SELECT * FROM @extschema@.queue_interval_store;
+CREATE VIEW @extschema@.queue_visit AS
+SELECT * FROM @extschema@.queue_visit_store
+WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.queue_visit_live
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+
+CREATE VIEW @extschema@.agent_interval AS
+SELECT * FROM @extschema@.agent_interval_store
+WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.agent_interval_live
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+
+CREATE VIEW @extschema@.queue_interval AS
+SELECT * FROM @extschema@.queue_interval_store
+WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.queue_interval_live
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
 
 -- queue_call_live over the maintained rows (the answer instant read as stored).
 CREATE VIEW @extschema@.queue_call AS
@@ -194,6 +218,7 @@ SELECT i.queue_id,
        i.conversation_ids
 FROM @extschema@.interaction_store i
 WHERE i.queue_wait IS NOT NULL
+  AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT v.queue_id,
        v.queued_at,
@@ -213,7 +238,11 @@ SELECT v.queue_id,
        ARRAY[v.conversation_id]
 FROM @extschema@.queue_visit_store v
 CROSS JOIN (SELECT s.short_abandon_threshold FROM @extschema@.settings s LIMIT 1) st
-WHERE v.answered_session_id IS NULL;
+WHERE v.answered_session_id IS NULL
+  AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.queue_call_live
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
 
 -- 0.1.0's materialized copies, kept as names only: the views they copied are maintained now.
 CREATE VIEW @extschema@.interaction_mv AS SELECT * FROM @extschema@.interaction;

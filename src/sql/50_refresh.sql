@@ -347,14 +347,15 @@ COMMENT ON FUNCTION @extschema@.refresh_region_segments() IS
 
 -- The interactions of the regions' segments (interaction_live's definition, numbered within each
 -- region): islands labelled, measured by the stitch aggregate, joined to their queue visits.
-CREATE FUNCTION @extschema@.refresh_region_islands(tolerance interval) RETURNS void
+CREATE FUNCTION @extschema@.refresh_region_islands(tolerance interval, split_after_wrapup boolean) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     INSERT INTO pg_temp.gcstitch_island
     WITH labelled AS (
         SELECT a.*,
-               @extschema@.interaction_no(a.segment_start, a.segment_end, tolerance)
+               @extschema@.interaction_no(a.segment_start, a.segment_end, a.segment_type, tolerance,
+                                          split_after_wrapup)
                    OVER (PARTITION BY a.stitch_key, a.region_lo ORDER BY a.segment_start, a.segment_end)
                    AS interaction_no
         FROM pg_temp.gcstitch_segment a
@@ -364,7 +365,7 @@ BEGIN
                min(l.client_id) AS client_id,
                min(l.segment_start) AS started_at,
                @extschema@.stitch(l.segment_start, l.segment_end, l.segment_type,
-                                  l.conversation_id || ' ' || l.session_id, tolerance) AS timeline,
+                                  l.conversation_id || ' ' || l.session_id, tolerance, split_after_wrapup) AS timeline,
                (array_agg(l.user_id ORDER BY l.segment_type IS DISTINCT FROM 'interact', l.segment_start,
                           l.segment_end, l.user_id) FILTER (WHERE l.user_id IS NOT NULL))[1] AS user_id,
                (SELECT array_agg(u.c ORDER BY u.o)
@@ -404,7 +405,7 @@ BEGIN
                     AND r.interaction_no = s.interaction_no;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_region_islands(interval) IS
+COMMENT ON FUNCTION @extschema@.refresh_region_islands(interval, boolean) IS
     'Internal to refresh(): stitches the collected segments into interactions, numbered within each region';
 
 -- Replaces the stored interactions of the regions by the recomputed ones. Numbers: an interaction's
@@ -808,7 +809,7 @@ BEGIN
     PERFORM @extschema@.refresh_regions(st.gap_tolerance,
                                         (SELECT r.island_span_bound FROM @extschema@.refresh_state r));
     PERFORM @extschema@.refresh_region_segments();
-    PERFORM @extschema@.refresh_region_islands(st.gap_tolerance);
+    PERFORM @extschema@.refresh_region_islands(st.gap_tolerance, st.split_after_wrapup);
     PERFORM @extschema@.refresh_replace_islands();
     IF all_intervals THEN
         PERFORM @extschema@.refresh_touch_all();

@@ -1390,16 +1390,40 @@ COMMENT ON TABLE @extschema@.queue_interval_store IS 'Maintained by gcstitch.ref
 COMMENT ON COLUMN @extschema@.interaction_store.queue_answered_at IS
     'When the queued call was answered (queued_at + queue_wait); NULL when queue_wait is';
 
--- The public views: the maintained rows, as of the last refresh.
+-- The public views: the maintained rows, as of the last refresh. Until the first refresh (after
+-- CREATE EXTENSION, an update from 0.1.0, or a restore: the maintained tables are not dumped) they
+-- answer with the live views instead. Only one branch runs (a one-time filter on refresh_state), and
+-- a filter on a column reaches the maintained table's indexes.
 CREATE VIEW @extschema@.interaction AS
 SELECT s.stitch_key, s.client_id, s.interaction_no, s.user_id, s.queue_id, s.conversation_ids, s.queued_at,
        s.started_at, s.answered_at, s.ended_at, s.fragments, s.alert, s.talk, s.hold, s.acw, s.handle, s.gap,
        s.queue_wait, s.speed_of_answer
-FROM @extschema@.interaction_store s;
+FROM @extschema@.interaction_store s
+WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.interaction_live
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
 
-CREATE VIEW @extschema@.queue_visit AS SELECT * FROM @extschema@.queue_visit_store;
-CREATE VIEW @extschema@.agent_interval AS SELECT * FROM @extschema@.agent_interval_store;
-CREATE VIEW @extschema@.queue_interval AS SELECT * FROM @extschema@.queue_interval_store;
+CREATE VIEW @extschema@.queue_visit AS
+SELECT * FROM @extschema@.queue_visit_store
+WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.queue_visit_live
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+
+CREATE VIEW @extschema@.agent_interval AS
+SELECT * FROM @extschema@.agent_interval_store
+WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.agent_interval_live
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+
+CREATE VIEW @extschema@.queue_interval AS
+SELECT * FROM @extschema@.queue_interval_store
+WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.queue_interval_live
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
 
 -- queue_call_live over the maintained rows (the answer instant read as stored).
 CREATE VIEW @extschema@.queue_call AS
@@ -1417,6 +1441,7 @@ SELECT i.queue_id,
        i.conversation_ids
 FROM @extschema@.interaction_store i
 WHERE i.queue_wait IS NOT NULL
+  AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT v.queue_id,
        v.queued_at,
@@ -1436,7 +1461,11 @@ SELECT v.queue_id,
        ARRAY[v.conversation_id]
 FROM @extschema@.queue_visit_store v
 CROSS JOIN (SELECT s.short_abandon_threshold FROM @extschema@.settings s LIMIT 1) st
-WHERE v.answered_session_id IS NULL;
+WHERE v.answered_session_id IS NULL
+  AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.queue_call_live
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
 
 -- 0.1.0's materialized copies, kept as names only: the views they copied are maintained now.
 CREATE VIEW @extschema@.interaction_mv AS SELECT * FROM @extschema@.interaction;
@@ -1849,14 +1878,15 @@ COMMENT ON FUNCTION @extschema@.refresh_region_segments() IS
 
 -- The interactions of the regions' segments (interaction_live's definition, numbered within each
 -- region): islands labelled, measured by the stitch aggregate, joined to their queue visits.
-CREATE FUNCTION @extschema@.refresh_region_islands(tolerance interval) RETURNS void
+CREATE FUNCTION @extschema@.refresh_region_islands(tolerance interval, split_after_wrapup boolean) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     INSERT INTO pg_temp.gcstitch_island
     WITH labelled AS (
         SELECT a.*,
-               @extschema@.interaction_no(a.segment_start, a.segment_end, tolerance)
+               @extschema@.interaction_no(a.segment_start, a.segment_end, a.segment_type, tolerance,
+                                          split_after_wrapup)
                    OVER (PARTITION BY a.stitch_key, a.region_lo ORDER BY a.segment_start, a.segment_end)
                    AS interaction_no
         FROM pg_temp.gcstitch_segment a
@@ -1866,7 +1896,7 @@ BEGIN
                min(l.client_id) AS client_id,
                min(l.segment_start) AS started_at,
                @extschema@.stitch(l.segment_start, l.segment_end, l.segment_type,
-                                  l.conversation_id || ' ' || l.session_id, tolerance) AS timeline,
+                                  l.conversation_id || ' ' || l.session_id, tolerance, split_after_wrapup) AS timeline,
                (array_agg(l.user_id ORDER BY l.segment_type IS DISTINCT FROM 'interact', l.segment_start,
                           l.segment_end, l.user_id) FILTER (WHERE l.user_id IS NOT NULL))[1] AS user_id,
                (SELECT array_agg(u.c ORDER BY u.o)
@@ -1906,7 +1936,7 @@ BEGIN
                     AND r.interaction_no = s.interaction_no;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_region_islands(interval) IS
+COMMENT ON FUNCTION @extschema@.refresh_region_islands(interval, boolean) IS
     'Internal to refresh(): stitches the collected segments into interactions, numbered within each region';
 
 -- Replaces the stored interactions of the regions by the recomputed ones. Numbers: an interaction's
@@ -2310,7 +2340,7 @@ BEGIN
     PERFORM @extschema@.refresh_regions(st.gap_tolerance,
                                         (SELECT r.island_span_bound FROM @extschema@.refresh_state r));
     PERFORM @extschema@.refresh_region_segments();
-    PERFORM @extschema@.refresh_region_islands(st.gap_tolerance);
+    PERFORM @extschema@.refresh_region_islands(st.gap_tolerance, st.split_after_wrapup);
     PERFORM @extschema@.refresh_replace_islands();
     IF all_intervals THEN
         PERFORM @extschema@.refresh_touch_all();

@@ -2,9 +2,11 @@
 -- days (around both DST changes of 2024) are imported page by page in random order, with older
 -- (still active) and newer (corrected) versions of conversations, calls cut into pieces whose middle
 -- piece is a conversation of its own (so a late page bridges two interactions, and deleting it splits
--- one), deletes, settings and queue target changes, refreshes that miss part of the change log (as
--- when an import commits while a refresh runs), and refreshes at random points. After every refresh,
--- every maintained view is compared with its live view, both ways (EXCEPT ALL on the rows as text).
+-- one), agents whose next call rings 1 to 60 s after a wrap-up (the new-call rule splits those
+-- inside the tolerance; a late wrap-up makes it split), deletes, settings (both stitching rules
+-- among them) and queue target changes, refreshes that miss part of the change log (as when an
+-- import commits while a refresh runs), and refreshes at random points. After every refresh, every
+-- maintained view is compared with its live view, both ways (EXCEPT ALL on the rows as text).
 BEGIN;
 SELECT plan(171);
 SET LOCAL timezone = 'UTC';
@@ -345,8 +347,11 @@ BEGIN
         ON CONFLICT (queue_id) DO UPDATE SET sl_threshold = excluded.sl_threshold, name = excluded.name || '*';
         INSERT INTO w_log (what, detail) VALUES ('queue targets', NULL);
     ELSIF x < 0.92 THEN
-        UPDATE gcstitch.settings SET gap_tolerance = (ARRAY['30 seconds', '10 seconds', '45 seconds'])[1 + floor(random() * 3)::int]::interval;
-        INSERT INTO w_log (what, detail) SELECT 'tolerance', gap_tolerance::text FROM gcstitch.settings;
+        UPDATE gcstitch.settings
+           SET gap_tolerance = (ARRAY['30 seconds', '10 seconds', '45 seconds'])[1 + floor(random() * 3)::int]::interval,
+               split_after_wrapup = random() < 0.7;
+        INSERT INTO w_log (what, detail)
+        SELECT 'stitching rules', gap_tolerance || ' ' || split_after_wrapup FROM gcstitch.settings;
     ELSE
         -- A refresh that does not see some of the logged changes whose data it sees (an import that
         -- commits while the refresh runs): they stay for the next one.
