@@ -2429,10 +2429,12 @@ COMMENT ON FUNCTION @extschema@.refresh() IS
     'uniquely indexed, plainly otherwise; returns how many materialized views. Owner only';
 
 REVOKE EXECUTE ON FUNCTION @extschema@.rebuild() FROM PUBLIC;
-GRANT SELECT ON ALL TABLES IN SCHEMA @extschema@ TO gcstitch_analyst;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA @extschema@ TO gcstitch_analyst;
-REVOKE EXECUTE ON FUNCTION @extschema@.refresh(), @extschema@.schedule_refresh(text),
-    @extschema@.unschedule_refresh() FROM gcstitch_analyst;
+GRANT SELECT ON @extschema@.change_log, @extschema@.refresh_state, @extschema@.refresh_queue_state,
+    @extschema@.interaction_store, @extschema@.queue_visit_store, @extschema@.reported_metric,
+    @extschema@.agent_interval_store, @extschema@.queue_interval_store, @extschema@.interaction,
+    @extschema@.queue_visit, @extschema@.queue_call, @extschema@.agent_interval, @extschema@.queue_interval,
+    @extschema@.interaction_mv, @extschema@.agent_interval_mv, @extschema@.queue_interval_mv,
+    @extschema@.refresh_status TO gcstitch_analyst;
 -- The maintained analytics are written by the owner's refresh only.
 DO $$
 DECLARE
