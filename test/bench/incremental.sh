@@ -1,7 +1,7 @@
 #!/bin/bash
 # Incremental refresh benchmark (issue 10; not a test). A history of DAYS generated days, then day
 # DAYS+1, in two databases of one cluster: "hist" holds the history, "one" nothing but day DAYS+1.
-#   I    import of day DAYS+1 (its pages, one import() call each)
+#   I    import of day DAYS+1 (its pages, one import() call each); also without change tracking
 #   R    gcstitch.refresh() after it, in hist          R1  the same in one (the floor)
 #   Q    a one-day query of each maintained view in hist   Q1  the same in one
 #   FULL gcstitch.rebuild() of hist (everything from scratch); the maintained rows must equal it
@@ -12,14 +12,15 @@
 #
 #   bash test/bench/incremental.sh [DAYS] [TEAMS]     # default 30 days of 42 teams (about 21,000 calls a day)
 #   bash test/bench/incremental.sh 3 10               # a quick try
-# Generated pages are kept in $TMPDIR/gcstitch-bench-days (about 55 MB a day at 42 teams) for the next run.
+# Generated pages are kept in $TMPDIR/gcstitch-bench-days-<generator hash> (about 55 MB a day at 42 teams).
 set -u
 cd "$(dirname "$0")/../.."
 . test/cluster.sh
 DAYS=${1:-30}
 TEAMS=${2:-42}
 ROUNDS=${ROUNDS:-3}
-PAGES_DIR=${TMPDIR:-/tmp}/gcstitch-bench-days
+# The cache is keyed by the generator's text: a changed generator writes new pages.
+PAGES_DIR=${TMPDIR:-/tmp}/gcstitch-bench-days-$(md5sum test/sample/make_export.pl | cut -c1-8)
 mkdir -p "$PAGES_DIR" && chmod 755 "$PAGES_DIR"
 
 day_of() { date -u -d "2024-11-04 + $(($1 - 1)) days" +%F; }   # winter time throughout (UTC+1)
@@ -81,6 +82,22 @@ BEGIN
     END;
 END
 $$;
+-- The same import without change tracking (the log triggers disabled), rolled back too.
+CREATE FUNCTION bench_i_untracked(d date) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+    ms float8;
+BEGIN
+    BEGIN
+        ALTER TABLE gcstitch.conversation DISABLE TRIGGER conversation_log_insert,
+            DISABLE TRIGGER conversation_log_delete, DISABLE TRIGGER conversation_log_update;
+        ms := bench_import(d);
+        RAISE EXCEPTION USING ERRCODE = 'P0004';
+    EXCEPTION WHEN assert_failure THEN
+        NULL;
+    END;
+    RETURN ms;
+END
+$$;
 CREATE FUNCTION bench_best(sql text, n int) RETURNS float8 LANGUAGE plpgsql AS $$
 DECLARE
     best float8;
@@ -118,12 +135,14 @@ next=$(day_of $((DAYS + 1)))
 for db in hist one; do q -d "$db" -c "SELECT bench_load('$PAGES_DIR', '$next', $TEAMS)" >/dev/null || exit 1; done
 
 echo "I, R, R1: $ROUNDS rounds, each rolled back..."
-: >"$PAGES_DIR/../gcstitch-bench-ir.txt"
+: >"$PAGES_DIR.ir.txt"
 for r in $(seq 1 "$ROUNDS"); do
 	for db in hist one; do
-		echo "$db $(q -d "$db" -F ' ' -c "SELECT i_ms, r_ms FROM bench_ir('$next')")" >>"$PAGES_DIR/../gcstitch-bench-ir.txt"
+		echo "$db $(q -d "$db" -F ' ' -c "SELECT i_ms, r_ms FROM bench_ir('$next')")" >>"$PAGES_DIR.ir.txt"
 		q -d "$db" -c "VACUUM" || exit 1
 	done
+	echo "untracked $(q -d one -c "SELECT bench_i_untracked('$next')") 0" >>"$PAGES_DIR.ir.txt"
+	q -d one -c "VACUUM" || exit 1
 done
 # Then for real: day DAYS+1 imported and refreshed in both.
 for db in hist one; do
@@ -138,11 +157,11 @@ declare -A QUERY=(
 	[queue_interval]="SELECT count(*), sum(corrected_offered), gcstitch.rollup(corrected_service_level)::text FROM gcstitch.queue_interval WHERE local_date = '$next'"
 	[interaction]="SELECT count(*), sum(handle) FROM gcstitch.interaction WHERE started_at >= $lo AND started_at < $hi"
 )
-: >"$PAGES_DIR/../gcstitch-bench-q.txt"
+: >"$PAGES_DIR.q.txt"
 for r in $(seq 1 "$ROUNDS"); do
 	for v in agent_interval queue_interval interaction; do
 		for db in hist one; do
-			echo "$db $v $(q -d "$db" -c "SELECT bench_best(\$q\$${QUERY[$v]}\$q\$, 5)")" >>"$PAGES_DIR/../gcstitch-bench-q.txt"
+			echo "$db $v $(q -d "$db" -c "SELECT bench_best(\$q\$${QUERY[$v]}\$q\$, 5)")" >>"$PAGES_DIR.q.txt"
 		done
 	done
 done
@@ -174,11 +193,12 @@ q -d hist -c "SELECT format('refresh after each history day: first %s ms, last %
                             round((array_agg(refresh_ms ORDER BY day))[1]), round((array_agg(refresh_ms ORDER BY day DESC))[1]),
                             round(percentile_cont(0.5) WITHIN GROUP (ORDER BY refresh_ms))) FROM bench_day"
 awk -v live_hist="$live_hist" -v live_one="$live_one" -v full="$full_ms" -v differ="$differ" '
-	FILENAME ~ /ir/ { i[$1] = (i[$1] == "" || $2 < i[$1]) ? $2 : i[$1]; r[$1] = (r[$1] == "" || $3 < r[$1]) ? $3 : r[$1] }
-	FILENAME ~ /-q/ { k = $1 " " $2; b[k] = (b[k] == "" || $3 < b[k]) ? $3 : b[k] }
+	FILENAME ~ /\.ir\.txt$/ { i[$1] = (i[$1] == "" || $2 < i[$1]) ? $2 : i[$1]; r[$1] = (r[$1] == "" || $3 < r[$1]) ? $3 : r[$1] }
+	FILENAME ~ /\.q\.txt$/ { k = $1 " " $2; b[k] = (b[k] == "" || $3 < b[k]) ? $3 : b[k] }
 	END {
 		printf "| measure | history | one day | ratio |\n|---|---|---|---|\n"
 		printf "| I: import of the day | %.0f ms | %.0f ms | %.2f |\n", i["hist"], i["one"], i["hist"] / i["one"]
+		printf "| the same import without change tracking (log triggers off) | | %.0f ms | %.2f |\n", i["untracked"], i["one"] / i["untracked"]
 		printf "| R: refresh after it (R1 in one day) | %.0f ms | %.0f ms | **%.2f** |\n", r["hist"], r["one"], r["hist"] / r["one"]
 		split("agent_interval queue_interval interaction", v, " ")
 		for (n = 1; n <= 3; n++)
@@ -186,4 +206,4 @@ awk -v live_hist="$live_hist" -v live_one="$live_one" -v full="$full_ms" -v diff
 		printf "| one day of agent_interval_live (recomputed at query time) | %.0f ms | %.0f ms | %.1f |\n", live_hist, live_one, live_hist / live_one
 		printf "| FULL: rebuild() of the history | %.0f ms | | |\n", full
 		printf "maintained rows that differ from FULL: %d\n", differ
-	}' "$PAGES_DIR/../gcstitch-bench-ir.txt" "$PAGES_DIR/../gcstitch-bench-q.txt"
+	}' "$PAGES_DIR.ir.txt" "$PAGES_DIR.q.txt"
