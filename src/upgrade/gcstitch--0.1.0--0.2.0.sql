@@ -1393,7 +1393,34 @@ COMMENT ON COLUMN @extschema@.interaction_store.queue_answered_at IS
 -- The public views: the maintained rows, as of the last refresh. Until the first refresh (after
 -- CREATE EXTENSION, an update from 0.1.0, or a restore: the maintained tables are not dumped) they
 -- answer with the live views instead. Only one branch runs (a one-time filter on refresh_state), and
--- a filter on a column reaches the maintained table's indexes.
+-- a filter on a column reaches the maintained table's indexes. The live branch is a function call
+-- (its SET clause keeps it from being inlined): the planner does not plan the live query each time.
+CREATE FUNCTION @extschema@.interaction_before_refresh() RETURNS SETOF @extschema@.interaction_live
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT * FROM @extschema@.interaction_live $$;
+COMMENT ON FUNCTION @extschema@.interaction_before_refresh() IS
+    'Internal to the view gcstitch.interaction: the rows of interaction_live, which it shows until the first refresh';
+CREATE FUNCTION @extschema@.queue_visit_before_refresh() RETURNS SETOF @extschema@.queue_visit_live
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT * FROM @extschema@.queue_visit_live $$;
+COMMENT ON FUNCTION @extschema@.queue_visit_before_refresh() IS
+    'Internal to the view gcstitch.queue_visit: the rows of queue_visit_live, which it shows until the first refresh';
+CREATE FUNCTION @extschema@.queue_call_before_refresh() RETURNS SETOF @extschema@.queue_call_live
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT * FROM @extschema@.queue_call_live $$;
+COMMENT ON FUNCTION @extschema@.queue_call_before_refresh() IS
+    'Internal to the view gcstitch.queue_call: the rows of queue_call_live, which it shows until the first refresh';
+CREATE FUNCTION @extschema@.agent_interval_before_refresh() RETURNS SETOF @extschema@.agent_interval_live
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT * FROM @extschema@.agent_interval_live $$;
+COMMENT ON FUNCTION @extschema@.agent_interval_before_refresh() IS
+    'Internal to the view gcstitch.agent_interval: the rows of agent_interval_live, which it shows until the first refresh';
+CREATE FUNCTION @extschema@.queue_interval_before_refresh() RETURNS SETOF @extschema@.queue_interval_live
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT * FROM @extschema@.queue_interval_live $$;
+COMMENT ON FUNCTION @extschema@.queue_interval_before_refresh() IS
+    'Internal to the view gcstitch.queue_interval: the rows of queue_interval_live, which it shows until the first refresh';
+
 CREATE VIEW @extschema@.interaction AS
 SELECT s.stitch_key, s.client_id, s.interaction_no, s.user_id, s.queue_id, s.conversation_ids, s.queued_at,
        s.started_at, s.answered_at, s.ended_at, s.fragments, s.alert, s.talk, s.hold, s.acw, s.handle, s.gap,
@@ -1401,28 +1428,28 @@ SELECT s.stitch_key, s.client_id, s.interaction_no, s.user_id, s.queue_id, s.con
 FROM @extschema@.interaction_store s
 WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
-SELECT * FROM @extschema@.interaction_live
+SELECT * FROM @extschema@.interaction_before_refresh()
 WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
 
 CREATE VIEW @extschema@.queue_visit AS
 SELECT * FROM @extschema@.queue_visit_store
 WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
-SELECT * FROM @extschema@.queue_visit_live
+SELECT * FROM @extschema@.queue_visit_before_refresh()
 WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
 
 CREATE VIEW @extschema@.agent_interval AS
 SELECT * FROM @extschema@.agent_interval_store
 WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
-SELECT * FROM @extschema@.agent_interval_live
+SELECT * FROM @extschema@.agent_interval_before_refresh()
 WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
 
 CREATE VIEW @extschema@.queue_interval AS
 SELECT * FROM @extschema@.queue_interval_store
 WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
-SELECT * FROM @extschema@.queue_interval_live
+SELECT * FROM @extschema@.queue_interval_before_refresh()
 WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
 
 -- queue_call_live over the maintained rows (the answer instant read as stored).
@@ -1464,7 +1491,7 @@ CROSS JOIN (SELECT s.short_abandon_threshold FROM @extschema@.settings s LIMIT 1
 WHERE v.answered_session_id IS NULL
   AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
-SELECT * FROM @extschema@.queue_call_live
+SELECT * FROM @extschema@.queue_call_before_refresh()
 WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
 
 -- 0.1.0's materialized copies, kept as names only: the views they copied are maintained now.
@@ -2435,6 +2462,9 @@ GRANT SELECT ON @extschema@.change_log, @extschema@.refresh_state, @extschema@.r
     @extschema@.queue_visit, @extschema@.queue_call, @extschema@.agent_interval, @extschema@.queue_interval,
     @extschema@.interaction_mv, @extschema@.agent_interval_mv, @extschema@.queue_interval_mv,
     @extschema@.refresh_status TO gcstitch_analyst;
+GRANT EXECUTE ON FUNCTION @extschema@.interaction_before_refresh(), @extschema@.queue_visit_before_refresh(),
+    @extschema@.queue_call_before_refresh(), @extschema@.agent_interval_before_refresh(),
+    @extschema@.queue_interval_before_refresh() TO gcstitch_analyst;
 -- The maintained analytics are written by the owner's refresh only.
 DO $$
 DECLARE
