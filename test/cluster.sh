@@ -65,29 +65,34 @@ install_packages() {
 	fi
 }
 
-# One installed copy per machine: runs from several checkouts take turns (held until exit).
-take_install_lock() {
-	local lock=${TMPDIR:-/tmp}/gcstitch-install.lock
-	[ -e "$lock" ] || { : >"$lock" && chmod 666 "$lock"; }
-	exec 9<"$lock" && flock 9
-}
-
-# Runs a command as root: directly, or through sudo.
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then
-		"$@"
-	elif sudo -n true 2>/dev/null; then
-		sudo "$@"
-	else
-		echo "needs root for: $* (run as root, or as a user with sudo)" >&2
-		return 1
-	fi
-}
-
+# Builds, then installs into a private copy of the server's install tree (INSTALL_DIR, removed by
+# stop_cluster): runs from several checkouts never share an installed extension, and nothing needs
+# root. PostgreSQL finds its share and lib directories relative to its own binary, so the programs
+# are copied (a symlink would resolve to the system's) and everything else is linked.
 build_and_install() {
 	make -s PG_CONFIG="$PG_CONFIG" clean >/dev/null &&
 		make -s PG_CONFIG="$PG_CONFIG" WERROR=1 &&
-		as_root make -s PG_CONFIG="$PG_CONFIG" install
+		private_install_tree &&
+		make -s PG_CONFIG="$PG_CONFIG" install
+}
+
+private_install_tree() {
+	local bindir sharedir pkglibdir tree
+	bindir=$("$PG_CONFIG" --bindir) sharedir=$("$PG_CONFIG" --sharedir) pkglibdir=$("$PG_CONFIG" --pkglibdir)
+	INSTALL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gcstitch-install.XXXXXX") && chmod 755 "$INSTALL_DIR" || return 1
+	tree=$INSTALL_DIR/root
+	mkdir -p "$tree$bindir" "$(dirname "$tree$sharedir")" "$(dirname "$tree$pkglibdir")" &&
+		cp -a "$bindir/." "$tree$bindir/" &&
+		cp -rs "$sharedir" "$tree$sharedir" && cp -rs "$pkglibdir" "$tree$pkglibdir" &&
+		link_into_tree "$tree" "$("$PG_CONFIG" --includedir)" &&
+		link_into_tree "$tree" "$("$PG_CONFIG" --libdir)" || return 1
+	# A system-wide gcstitch must not be written through its links.
+	find "$tree" -path '*gcstitch*' -type l -delete
+	PG_CONFIG=$tree$bindir/pg_config
+}
+
+link_into_tree() {
+	mkdir -p "$(dirname "$1$2")" && ln -s "$2" "$1$2"
 }
 
 # Runs a command as the OS user that owns the cluster (PostgreSQL refuses to run as root).
@@ -127,16 +132,17 @@ start_cluster() {
 		fsync = off
 		${CLUSTER_EXTRA_CONF:-}
 	CONF
-	# The server must not inherit the install lock (fd 9), or a kept cluster would hold it.
-	as_cluster_owner "$bindir/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start >/dev/null 9<&- ||
+	as_cluster_owner "$bindir/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start >/dev/null ||
 		{ cat "$CLUSTER_DIR/server.log" >&2; return 1; }
 	export PGHOST=$CLUSTER_DIR PGPORT PGUSER=postgres PGDATABASE=postgres
 }
 
 stop_cluster() {
-	[ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ] || return 0
-	as_cluster_owner "$("$PG_CONFIG" --bindir)/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate stop >/dev/null 2>&1
-	rm -rf "$CLUSTER_DIR"
+	if [ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ]; then
+		as_cluster_owner "$("$PG_CONFIG" --bindir)/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate stop >/dev/null 2>&1
+		rm -rf "$CLUSTER_DIR"
+	fi
+	[ -z "${INSTALL_DIR:-}" ] || rm -rf "$INSTALL_DIR"
 }
 
 # Runs every pgTAP file of test/pgtap/ with pg_prove in a fresh database gcstitch_tap, appending the

@@ -6,7 +6,6 @@ set -u
 cd "$(dirname "$0")/.."
 . test/cluster.sh
 
-take_install_lock
 build_and_install || { echo "build failed" >&2; exit 1; }
 CLUSTER_EXTRA_CONF="cron.use_background_workers = on" start_cluster || exit 1
 trap stop_cluster EXIT

@@ -20,7 +20,6 @@ cd "$(dirname "$0")/.."
 
 command -v valgrind >/dev/null || { echo "valgrind is not installed: apt-get install valgrind" >&2; exit 1; }
 ensure_packages || exit 1
-take_install_lock
 build_and_install || { echo "build failed" >&2; exit 1; }
 
 LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gcstitch-valgrind.XXXXXX")

@@ -10,7 +10,6 @@ cd "$(dirname "$0")/../.."
 DAYS=${1:-5}
 RUNS=${2:-3}
 
-take_install_lock
 build_and_install >/dev/null || { echo "build failed" >&2; exit 1; }
 CLUSTER_EXTRA_CONF="jit = off" start_cluster || exit 1
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gcstitch-fetch-bench.XXXXXX")

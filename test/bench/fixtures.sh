@@ -11,7 +11,6 @@ AGENTS=${1:-100}
 CALLS=${2:-30}
 ROUNDS=${3:-3}
 
-take_install_lock
 build_and_install >/dev/null || { echo "build failed" >&2; exit 1; }
 CLUSTER_EXTRA_CONF="shared_buffers = '512MB'
 work_mem = '64MB'

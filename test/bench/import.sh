@@ -9,7 +9,6 @@ cd "$(dirname "$0")/../.."
 PAGES=${1:-92}
 RUNS=${2:-3}
 
-take_install_lock
 build_and_install >/dev/null || { echo "build failed" >&2; exit 1; }
 CLUSTER_EXTRA_CONF="shared_buffers = '512MB'
 work_mem = '64MB'

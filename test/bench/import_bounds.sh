@@ -13,7 +13,6 @@ cd "$(dirname "$0")/../.."
 . test/cluster.sh
 MB=${1:-200}
 
-take_install_lock
 build_and_install >/dev/null || { echo "build failed" >&2; exit 1; }
 CLUSTER_EXTRA_CONF="shared_buffers = '16MB'
 jit = off

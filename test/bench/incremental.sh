@@ -34,7 +34,6 @@ for d in $(seq 1 $((DAYS + 1))); do
 done | xargs -r -P 2 -I{} sh -c '{}' || { echo "generation failed" >&2; exit 1; }
 chmod 644 "$PAGES_DIR"/*.json
 
-take_install_lock
 build_and_install >/dev/null || { echo "build failed" >&2; exit 1; }
 CLUSTER_EXTRA_CONF="shared_buffers = '2GB'
 work_mem = '64MB'

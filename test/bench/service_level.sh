@@ -5,7 +5,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 . test/cluster.sh
-take_install_lock
 build_and_install || { echo "build failed" >&2; exit 1; }
 start_cluster || exit 1
 trap stop_cluster EXIT

