@@ -87,7 +87,7 @@ private_install_tree() {
 		link_into_tree "$tree" "$("$PG_CONFIG" --includedir)" &&
 		link_into_tree "$tree" "$("$PG_CONFIG" --libdir)" || return 1
 	# A system-wide gcstitch must not be written through its links.
-	find "$tree" -path '*gcstitch*' -type l -delete
+	find "$tree" -name 'gcstitch*' -prune -exec rm -rf {} +
 	PG_CONFIG=$tree$bindir/pg_config
 }
 
