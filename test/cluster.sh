@@ -16,7 +16,8 @@ required_packages() {
 	local major=$1
 	echo "postgresql-$major postgresql-server-dev-$major postgresql-$major-pgtap postgresql-$major-cron" \
 		"libjson-c-dev libtap-parser-sourcehandler-pgtap-perl make gcc" \
-		"libcurl4-openssl-dev libpq-dev python3 valgrind procps bsdutils"
+		"libcurl4-openssl-dev libpq-dev python3 valgrind procps bsdutils" \
+		"debhelper postgresql-server-dev-all"
 }
 
 # Wanted but not required: clang and its sanitizer and libFuzzer runtimes (test/fuzz/). When they
