@@ -134,7 +134,7 @@ if [ "$(id -u)" -eq 0 ]; then
 elif sudo -n true 2>/dev/null; then
 	SUDO="sudo -n"
 else
-	skip "installing $PACKAGE needs root or passwordless sudo (sudo asks for a password here)"
+	skip "installing $PACKAGE needs root or passwordless sudo (not root here, and sudo -n cannot run)"
 	echo "1..$n"
 	exit 0
 fi
