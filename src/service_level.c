@@ -333,7 +333,8 @@ gcstitch_service_level_out(PG_FUNCTION_ARGS)
 }
 
 /* Bytes of the binary form of version 1: version, flags, two thresholds, six counts */
-#define SL_BINARY_SIZE (1 + 1 + 8 * 8)
+/* version and flags, two thresholds and six counts */
+#define SL_BINARY_SIZE ((int) (2 * sizeof(uint8) + 8 * sizeof(int64)))
 
 /* Binary input: version, flags, two thresholds, six counts; length and values checked */
 PG_FUNCTION_INFO_V1(gcstitch_service_level_recv);

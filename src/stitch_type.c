@@ -334,6 +334,12 @@ binary_error(const char *detail)
 			 errdetail_internal("%s", detail)));
 }
 
+/* Bytes of format 2's binary form after the version byte: flags, tolerance and two counts; then
+ * per island its row count, per row start, end and tag. */
+#define RECV_HEADER_SIZE (sizeof(uint8) + sizeof(int64) + 2 * sizeof(int32))
+#define RECV_ISLAND_SIZE sizeof(int32)
+#define RECV_ROW_SIZE (2 * sizeof(int64) + sizeof(uint64))
+
 /* Binary input of format 2 after its version byte; NULL with *detail set when invalid. */
 static Stitch *
 recv_current(StringInfo buf, const char **detail)
@@ -347,7 +353,7 @@ recv_current(StringInfo buf, const char **detail)
 	int64		total = 0;
 	int32		i;
 
-	if (buf->len - buf->cursor < 1 + 8 + 4 + 4)
+	if ((Size) (buf->len - buf->cursor) < RECV_HEADER_SIZE)
 	{
 		*detail = "The value is shorter than its header.";
 		return NULL;
@@ -360,10 +366,10 @@ recv_current(StringInfo buf, const char **detail)
 	}
 	r.split_after_wrapup = (flags & STITCH_F_SPLIT_AFTER_WRAPUP) != 0;
 	r.tolerance = pq_getmsgint64(buf);
-	nisl = (int32) pq_getmsgint(buf, 4);
-	n = (int32) pq_getmsgint(buf, 4);
+	nisl = (int32) pq_getmsgint(buf, sizeof(int32));
+	n = (int32) pq_getmsgint(buf, sizeof(int32));
 	if (nisl < 1 || n < nisl ||
-		(int64) nisl * 4 + (int64) n * 24 != (int64) (buf->len - buf->cursor))
+		(int64) nisl * RECV_ISLAND_SIZE + (int64) n * RECV_ROW_SIZE != (int64) (buf->len - buf->cursor))
 	{
 		*detail = "The counts do not match the length of the value.";
 		return NULL;
@@ -371,7 +377,7 @@ recv_current(StringInfo buf, const char **detail)
 	sizes = palloc(sizeof(int32) * nisl);
 	for (i = 0; i < nisl; i++)
 	{
-		sizes[i] = (int32) pq_getmsgint(buf, 4);
+		sizes[i] = (int32) pq_getmsgint(buf, sizeof(int32));
 		if (sizes[i] < 1)
 		{
 			*detail = "An island has no row.";
