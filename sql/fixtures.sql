@@ -140,6 +140,7 @@ SELECT bool_and(fragments > 1) AS every_long_call_cut
 SELECT sum(i.rejected) AS rejected,
        sum(i.conversations) = (SELECT count(DISTINCT c) FROM truth, unnest(conversation_ids) c) AS all_conversations
   FROM page p, gcstitch.import(p.doc) i;
+SELECT gcstitch.refresh() AS refreshed \gset
 CREATE TEMP VIEW truth_interaction AS
 SELECT client_id AS stitch_key, client_id, user_id, queue_id, conversation_ids, queued_at, started_at, answered_at,
        ended_at, fragments, alert, talk, hold, acw, handle, gap, queue_wait, speed_of_answer

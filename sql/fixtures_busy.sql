@@ -21,6 +21,7 @@ SELECT sum(i.rejected) AS rejected
   FROM gcstitch.sample_export('2024-11-04', 6, 25, 12, fragment_pct => 30, transfer_pct => 10, abandon_pct => 10,
                               outbound_pct => 15) p,
        gcstitch.import(p.doc) i;
+SELECT gcstitch.refresh() AS refreshed \gset
 
 -- Both rules (the default): every call on its own, every measure the generator's.
 CREATE TEMP VIEW truth_interaction AS
@@ -48,6 +49,7 @@ SELECT (SELECT count(*) FROM (SELECT * FROM truth_call EXCEPT ALL SELECT * FROM 
 -- The gap rule alone: one interaction less for each call that rang within 30 s of its agent's
 -- previous wrap-up end.
 UPDATE gcstitch.settings SET split_after_wrapup = false;
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT (SELECT count(*) FROM gcstitch.interaction) =
        (SELECT count(*) FROM truth_interaction) - (SELECT count(*) FROM follows WHERE idle <= interval '30 s')
        AS merged_as_the_gap_rule_says;

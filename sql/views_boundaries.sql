@@ -35,6 +35,7 @@ INSERT INTO t_seg VALUES
  ('same','same-ag','agent','u1','c1','same-s2','interact','2024-11-04 10:10:00Z','2024-11-04 10:12:00Z','q-same','peer',NULL),
  ('same','same-ag','agent','u1','c1','same-s2','wrapup','2024-11-04 10:12:00Z','2024-11-04 10:12:10Z','q-same',NULL,'x');
 SELECT conversations, rejected FROM gcstitch.import(pg_temp.export_doc());
+SELECT gcstitch.refresh() AS refreshed \gset
 
 -- (1) ab10: abandoned, 10 s, not short; ab9: abandoned, 9.999 s, short.
 SELECT queue_id, outcome, queue_wait, short_abandon

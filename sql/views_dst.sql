@@ -73,6 +73,7 @@ UNION ALL
 SELECT conv, sess, 'tHandle', extract(epoch FROM sum(e - s) FILTER (WHERE typ <> 'alert')) * 1000, max(e)
 FROM t_seg WHERE purpose = 'agent' GROUP BY conv, sess;
 SELECT conversations, rejected FROM gcstitch.import(pg_temp.export_doc());
+SELECT gcstitch.refresh() AS refreshed \gset
 
 -- Four intervals, one handled call each, reported = corrected; handle k3 330 s, k4 295 s, k1 and k2 293 s.
 SELECT user_id, local_date, interval_label, interval_end - interval_start AS len, reported_handled, corrected_handled,
@@ -86,6 +87,7 @@ FROM gcstitch.queue_interval ORDER BY interval_start;
 
 -- Another report zone and interval length: UTC hours. k1 and k2 fall in 00:00 and 01:00 UTC.
 INSERT INTO gcstitch.settings (report_timezone, interval_length) VALUES ('UTC', '60 minutes');
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT interval_label, interval_end - interval_start AS len, corrected_handled
 FROM gcstitch.agent_interval WHERE local_date = '2024-10-27' ORDER BY interval_start;
 ROLLBACK;

@@ -32,6 +32,7 @@ INSERT INTO t_seg VALUES
  ('e2','e2-e','agent','ue','ce','e2-s2','interact','2024-11-04 10:02:25Z','2024-11-04 10:05:00Z','q5','peer',NULL),
  ('e2','e2-e','agent','ue','ce','e2-s2','wrapup','2024-11-04 10:05:00Z','2024-11-04 10:05:30Z','q5',NULL,'x');
 SELECT conversations, rejected FROM gcstitch.import(pg_temp.export_doc());
+SELECT gcstitch.refresh() AS refreshed \gset
 
 SELECT client_id, user_id, queue_id, conversation_ids, queued_at::time AS queued, answered_at::time AS answered,
        ended_at::time AS ended, queue_wait

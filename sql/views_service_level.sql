@@ -39,6 +39,7 @@ UNION ALL
 SELECT conv, sess, CASE WHEN disc = 'transfer' THEN 'tFlowOut' ELSE 'tAbandon' END, extract(epoch FROM e - s) * 1000, e
 FROM t_seg a WHERE purpose = 'acd' AND conv LIKE 'b%';
 SELECT conversations, rejected FROM gcstitch.import(pg_temp.export_doc());
+SELECT gcstitch.refresh() AS refreshed \gset
 
 CREATE TEMP VIEW sl AS
 SELECT interval_label, reported_offered AS r_off, corrected_offered AS c_off,
@@ -52,28 +53,36 @@ FROM gcstitch.queue_interval WHERE queue_id = 'q9';
 SELECT * FROM sl;
 -- Short abandons excluded: 3 / (4 + 3 - 2) = 60.00 %
 INSERT INTO gcstitch.settings (sl_include_short_abandons) VALUES (false);
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT * FROM sl;
 -- Abandons excluded (short ones with them): 3 / 4 = 75.00 %
 INSERT INTO gcstitch.settings (sl_include_abandons) VALUES (false);
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT * FROM sl;
 -- Abandons and short abandons both excluded: short ones are subtracted once, 3 / 4 = 75.00 %
 INSERT INTO gcstitch.settings (sl_include_abandons, sl_include_short_abandons) VALUES (false, false);
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT * FROM sl;
 -- Flow-outs included, as misses: 3 / (4 + 3 + 1) = 37.50 %
 INSERT INTO gcstitch.settings (sl_include_flow_outs) VALUES (true);
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT * FROM sl;
 -- Short-abandon threshold 5 s, short abandons excluded: only the 3 s one is short, 3 / (4 + 3 - 1) = 50.00 %
 INSERT INTO gcstitch.settings (short_abandon_threshold, sl_include_short_abandons) VALUES ('5 seconds', false);
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT * FROM sl;
 -- Queue threshold 30 s (defaults otherwise): the 25 s answer meets it, 4 / (4 + 3) = 57.14 %
 INSERT INTO gcstitch.settings DEFAULT VALUES;
 UPDATE gcstitch.queue SET sl_threshold = '30 seconds';
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT * FROM sl;
 -- Threshold 10 s: 5 s and 10 s meet it (inclusive), 2 / 7 = 28.57 %
 UPDATE gcstitch.queue SET sl_threshold = '10 seconds';
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT * FROM sl;
 -- A queue missing from gcstitch.queue gets the defaults (80 % in 20 s): 42.86 % again
 DELETE FROM gcstitch.queue;
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT queue_name, sl_threshold, sl_target_percent FROM gcstitch.queue_interval;
 SELECT * FROM sl;
 ROLLBACK;

@@ -31,7 +31,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "iso_date.h"
+#include "time_text.h"
 #include "json_reader.h"
 
 typedef enum MemberRule

@@ -26,7 +26,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-#include "iso_date.h"
+#include "time_text.h"
 #include "json_rows.h"
 
 /* A set of strings (sessionIds, attribute names) with a rank, hashed with a per-call seed. */

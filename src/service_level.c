@@ -21,6 +21,7 @@
 #include "utils/timestamp.h"
 
 #include "service_level.h"
+#include "time_text.h"
 
 #define SL_GETARG(n) ServiceLevelFromDatum(PG_GETARG_DATUM(n))
 
@@ -69,21 +70,13 @@ NewServiceLevel(void)
 	return sl;
 }
 
-/*
- * Microseconds of an interval, compared the way PostgreSQL compares
- * intervals (1 day = 24 hours, 1 month = 30 days), so that "wait <= threshold"
- * here means what it means in SQL.
- */
+/* Microseconds of an interval argument as SQL compares intervals; an error when out of range */
 static int64
 IntervalMicroseconds(const Interval *iv, const char *what)
 {
-	int64		days;
 	int64		us;
 
-	if (pg_mul_s64_overflow((int64) iv->month, DAYS_PER_MONTH, &days) ||
-		pg_add_s64_overflow(days, (int64) iv->day, &days) ||
-		pg_mul_s64_overflow(days, USECS_PER_DAY, &us) ||
-		pg_add_s64_overflow(us, iv->time, &us))
+	if (!interval_to_us(iv, &us))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("%s is out of range", what)));
@@ -122,34 +115,14 @@ FlagArg(FunctionCallInfo fcinfo, int argno, const char *what, uint8 flag)
 	return PG_GETARG_BOOL(argno) ? flag : 0;
 }
 
-/* Appends microseconds as seconds, the fraction without trailing zeros */
-static void
-AppendSeconds(StringInfo buf, int64 us)
-{
-	int64		frac = us % USECS_PER_SEC;
-	int			digits = 6;
-
-	appendStringInfo(buf, INT64_FORMAT, us / USECS_PER_SEC);
-	if (frac != 0)
-	{
-		while (frac % 10 == 0)
-		{
-			frac /= 10;
-			digits--;
-		}
-		appendStringInfo(buf, ".%0*lld", digits, (long long) frac);
-	}
-	appendStringInfoChar(buf, 's');
-}
-
 /* The rule a value was counted with, as text (used by output and errors) */
 static void
 AppendRule(StringInfo buf, const ServiceLevel *sl)
 {
 	appendStringInfoString(buf, "threshold=");
-	AppendSeconds(buf, sl->threshold);
+	seconds_append(buf, sl->threshold);
 	appendStringInfoString(buf, ",short_abandon_threshold=");
-	AppendSeconds(buf, sl->short_abandon_threshold);
+	seconds_append(buf, sl->short_abandon_threshold);
 	appendStringInfo(buf, ",include_short_abandons=%s,include_abandons=%s,include_flow_outs=%s",
 					 (sl->flags & SL_INCLUDE_SHORT_ABANDONS) ? "true" : "false",
 					 (sl->flags & SL_INCLUDE_ABANDONS) ? "true" : "false",
@@ -256,35 +229,33 @@ ParseUnsigned(SlParser *ps, const char *what)
 	return v;
 }
 
-/* Seconds: integer part, optional fraction of 1..6 digits not ending in 0, "s" */
+/* Seconds in canonical form (time_text.c): integer part, optional fraction, "s" */
 static int64
 ParseSeconds(SlParser *ps, const char *what)
 {
-	int64		secs = ParseUnsigned(ps, what);
-	int64		frac = 0;
-	int64		us;
-	int			digits = 0;
+	const char *start = ps->p;
+	int64		us = 0;
 
-	if (*ps->p == '.')
+	switch (seconds_parse(&ps->p, true, &us))
 	{
-		ps->p++;
-		while (isdigit((unsigned char) *ps->p) && digits < 6)
-		{
-			frac = frac * 10 + (*ps->p - '0');
-			digits++;
-			ps->p++;
-		}
-		if (digits == 0 || isdigit((unsigned char) *ps->p) || ps->p[-1] == '0')
+		case SECONDS_OK:
+			break;
+		case SECONDS_NOT_A_NUMBER:
+			SyntaxError(ps, psprintf("a non-negative integer for %s", what));
+		case SECONDS_NOT_CANONICAL:
+			/* a leading zero, or a trailing zero in the fraction */
+			SyntaxError(ps, ps->p == start ? psprintf("an integer without leading zeros for %s", what)
+						: psprintf("1 to 6 decimals without trailing zeros for %s", what));
+		case SECONDS_FRACTION:
 			SyntaxError(ps, psprintf("1 to 6 decimals without trailing zeros for %s", what));
-		for (; digits < 6; digits++)
-			frac *= 10;
+		case SECONDS_NO_UNIT:
+			SyntaxError(ps, "\"s\"");
+		case SECONDS_OUT_OF_RANGE:
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("value for %s is out of range for type %s: \"%s\"",
+							what, "service_level", ps->input)));
 	}
-	if (pg_mul_s64_overflow(secs, USECS_PER_SEC, &us) || pg_add_s64_overflow(us, frac, &us))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("value for %s is out of range for type %s: \"%s\"",
-						what, "service_level", ps->input)));
-	ExpectLiteral(ps, "s");
 	return us;
 }
 
@@ -362,7 +333,8 @@ gcstitch_service_level_out(PG_FUNCTION_ARGS)
 }
 
 /* Bytes of the binary form of version 1: version, flags, two thresholds, six counts */
-#define SL_BINARY_SIZE (1 + 1 + 8 * 8)
+/* version and flags, two thresholds and six counts */
+#define SL_BINARY_SIZE ((int) (2 * sizeof(uint8) + 8 * sizeof(int64)))
 
 /* Binary input: version, flags, two thresholds, six counts; length and values checked */
 PG_FUNCTION_INFO_V1(gcstitch_service_level_recv);
@@ -577,22 +549,12 @@ SL_COUNT_ACCESSOR(abandoned, abandoned)
 SL_COUNT_ACCESSOR(short_abandoned, short_abandoned)
 SL_COUNT_ACCESSOR(flow_outs, flow_outs)
 
-/* A pure microsecond interval */
-static Datum
-MicrosecondsInterval(int64 us)
-{
-	Interval   *iv = palloc0(sizeof(Interval));
-
-	iv->time = us;
-	return IntervalPGetDatum(iv);
-}
-
 /* The threshold a value was counted with */
 PG_FUNCTION_INFO_V1(gcstitch_service_level_threshold);
 Datum
 gcstitch_service_level_threshold(PG_FUNCTION_ARGS)
 {
-	return MicrosecondsInterval(SL_GETARG(0)->threshold);
+	PG_RETURN_INTERVAL_P(interval_from_us(SL_GETARG(0)->threshold));
 }
 
 /* The short-abandon threshold a value was counted with */
@@ -600,7 +562,7 @@ PG_FUNCTION_INFO_V1(gcstitch_service_level_short_abandon_threshold);
 Datum
 gcstitch_service_level_short_abandon_threshold(PG_FUNCTION_ARGS)
 {
-	return MicrosecondsInterval(SL_GETARG(0)->short_abandon_threshold);
+	PG_RETURN_INTERVAL_P(interval_from_us(SL_GETARG(0)->short_abandon_threshold));
 }
 
 /* 100 * numerator / denominator as numeric without trailing zeros; NULL when denominator is 0 */

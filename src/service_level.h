@@ -6,8 +6,6 @@
 #ifndef GCSTITCH_SERVICE_LEVEL_H
 #define GCSTITCH_SERVICE_LEVEL_H
 
-#include "postgres.h"
-
 #define SERVICE_LEVEL_VERSION 1
 
 /* Option flags (the Genesys service level adjustments) */

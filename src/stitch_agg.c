@@ -17,7 +17,6 @@
 #include "utils/timestamp.h"
 
 #include "stitch_agg.h"
-#include "stitch_text.h"
 #include "stitch_type.h"
 
 /*
@@ -270,9 +269,9 @@ tolerance_mismatch(int64 a, int64 b, bool rollup)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	stitch_append_seconds(&buf, a);
+	seconds_append(&buf, a);
 	appendStringInfoString(&buf, " and ");
-	stitch_append_seconds(&buf, b);
+	seconds_append(&buf, b);
 	if (rollup)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -354,8 +353,8 @@ stitch_check_bounds(int64 start, int64 end)
 
 		initStringInfo(&s);
 		initStringInfo(&e);
-		stitch_append_timestamp(&s, start);
-		stitch_append_timestamp(&e, end);
+		utc_timestamp_append(&s, start);
+		utc_timestamp_append(&e, end);
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("segment end is before its start"),

@@ -23,7 +23,6 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "stitch_text.h"
 #include "stitch_type.h"
 
 /* Growable arrays filled by the text parser. */
@@ -68,12 +67,12 @@ static const char *
 parse_canonical_timestamp(const char **pp, int64 *ts, StringInfo scratch)
 {
 	const char *from = *pp;
-	const char *err = stitch_parse_timestamp(pp, ts);
+	const char *err = utc_timestamp_parse(pp, ts);
 
 	if (err != NULL)
 		return err;
 	resetStringInfo(scratch);
-	stitch_append_timestamp(scratch, *ts);
+	utc_timestamp_append(scratch, *ts);
 	if (!is_canonical(from, *pp, scratch))
 		return "A timestamp is not in canonical form (four-digit year at least, no trailing zeros in the fraction).";
 	return NULL;
@@ -162,12 +161,33 @@ parse_island(const char **pp, ParseBuf *pb, StringInfo scratch)
 	return NULL;
 }
 
+/* The detail for a tolerance seconds_parse refused; NULL for none. */
+const char *
+tolerance_error_detail(SecondsError e)
+{
+	switch (e)
+	{
+		case SECONDS_OK:
+			return NULL;
+		case SECONDS_NOT_A_NUMBER:
+			return "The tolerance must be a number of seconds, e.g. tolerance=30s.";
+		case SECONDS_FRACTION:
+			return "The tolerance's fraction must have 1 to 6 digits.";
+		case SECONDS_NOT_CANONICAL:
+			return "The tolerance is not in canonical form (no leading zeros, no trailing zeros in the fraction).";
+		case SECONDS_NO_UNIT:
+			return "The tolerance must end with s (seconds).";
+		case SECONDS_OUT_OF_RANGE:
+			break;
+	}
+	return "The tolerance is out of range.";
+}
+
 /* Parses the text of format 2; NULL on success with *result set, else a detail. */
 static const char *
 parse_stitch(const char *str, Stitch **result)
 {
 	const char *p = str;
-	const char *from;
 	const char *err;
 	StitchRules r;
 	ParseBuf	pb;
@@ -176,12 +196,8 @@ parse_stitch(const char *str, Stitch **result)
 	if (!expect(&p, "v2 tolerance="))
 		return "A stitch value must start with \"v2 tolerance=\" (or \"v1\" for the format of gcstitch 0.1.0).";
 	initStringInfo(&scratch);
-	from = p;
-	if ((err = stitch_parse_seconds(&p, &r.tolerance)) != NULL)
+	if ((err = tolerance_error_detail(seconds_parse(&p, true, &r.tolerance))) != NULL)
 		return err;
-	stitch_append_seconds(&scratch, r.tolerance);
-	if (!is_canonical(from, p, &scratch))
-		return "The tolerance is not in canonical form (no leading zeros, no trailing zeros in the fraction).";
 	if (expect(&p, " split_after_wrapup=true"))
 		r.split_after_wrapup = true;
 	else if (expect(&p, " split_after_wrapup=false"))
@@ -252,7 +268,7 @@ gcstitch_stitch_out(PG_FUNCTION_ARGS)
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "v2 tolerance=");
-	stitch_append_seconds(&buf, v->tolerance);
+	seconds_append(&buf, v->tolerance);
 	appendStringInfoString(&buf, STITCH_SPLITS(v) ? " split_after_wrapup=true" : " split_after_wrapup=false");
 	for (i = 0; i < v->nislands; i++)
 	{
@@ -265,9 +281,9 @@ gcstitch_stitch_out(PG_FUNCTION_ARGS)
 				appendStringInfoChar(&buf, ' ');
 			appendStringInfoString(&buf, stitch_class_name(STITCH_TAG_CLASS(it->tag)));
 			appendStringInfoChar(&buf, ':');
-			stitch_append_timestamp(&buf, it->s);
+			utc_timestamp_append(&buf, it->s);
 			appendStringInfoChar(&buf, '/');
-			stitch_append_timestamp(&buf, it->e);
+			utc_timestamp_append(&buf, it->e);
 			if (sid != 0)
 				appendStringInfo(&buf, "@%016" INT64_MODIFIER "x", sid);
 		}
@@ -318,6 +334,12 @@ binary_error(const char *detail)
 			 errdetail_internal("%s", detail)));
 }
 
+/* Bytes of format 2's binary form after the version byte: flags, tolerance and two counts; then
+ * per island its row count, per row start, end and tag. */
+#define RECV_HEADER_SIZE (sizeof(uint8) + sizeof(int64) + 2 * sizeof(int32))
+#define RECV_ISLAND_SIZE sizeof(int32)
+#define RECV_ROW_SIZE (2 * sizeof(int64) + sizeof(uint64))
+
 /* Binary input of format 2 after its version byte; NULL with *detail set when invalid. */
 static Stitch *
 recv_current(StringInfo buf, const char **detail)
@@ -331,7 +353,7 @@ recv_current(StringInfo buf, const char **detail)
 	int64		total = 0;
 	int32		i;
 
-	if (buf->len - buf->cursor < 1 + 8 + 4 + 4)
+	if ((Size) (buf->len - buf->cursor) < RECV_HEADER_SIZE)
 	{
 		*detail = "The value is shorter than its header.";
 		return NULL;
@@ -344,10 +366,10 @@ recv_current(StringInfo buf, const char **detail)
 	}
 	r.split_after_wrapup = (flags & STITCH_F_SPLIT_AFTER_WRAPUP) != 0;
 	r.tolerance = pq_getmsgint64(buf);
-	nisl = (int32) pq_getmsgint(buf, 4);
-	n = (int32) pq_getmsgint(buf, 4);
+	nisl = (int32) pq_getmsgint(buf, sizeof(int32));
+	n = (int32) pq_getmsgint(buf, sizeof(int32));
 	if (nisl < 1 || n < nisl ||
-		(int64) nisl * 4 + (int64) n * 24 != (int64) (buf->len - buf->cursor))
+		(int64) nisl * RECV_ISLAND_SIZE + (int64) n * RECV_ROW_SIZE != (int64) (buf->len - buf->cursor))
 	{
 		*detail = "The counts do not match the length of the value.";
 		return NULL;
@@ -355,7 +377,7 @@ recv_current(StringInfo buf, const char **detail)
 	sizes = palloc(sizeof(int32) * nisl);
 	for (i = 0; i < nisl; i++)
 	{
-		sizes[i] = (int32) pq_getmsgint(buf, 4);
+		sizes[i] = (int32) pq_getmsgint(buf, sizeof(int32));
 		if (sizes[i] < 1)
 		{
 			*detail = "An island has no row.";

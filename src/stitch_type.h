@@ -7,6 +7,8 @@
 
 #include "fmgr.h"
 
+#include "time_text.h"
+
 #include "stitch_core.h"
 #include "stitch_v1.h"
 
@@ -20,6 +22,9 @@ DatumGetStitchP(Datum d)
 		return stitch_v1_upgrade(v);
 	return v;
 }
+
+/* The detail for a tolerance seconds_parse refused. */
+extern const char *tolerance_error_detail(SecondsError e);
 
 #define PG_GETARG_STITCH_P(n) DatumGetStitchP(PG_GETARG_DATUM(n))
 #define PG_RETURN_STITCH_P(x) PG_RETURN_POINTER(x)

@@ -19,8 +19,7 @@
 #include "libpq/pqformat.h"
 #include "utils/memutils.h"
 
-#include "stitch_text.h"
-#include "stitch_v1.h"
+#include "stitch_type.h"
 
 /* Layout of a format 1 value. */
 typedef struct V1Island
@@ -414,11 +413,11 @@ parse_island(const char **pp, ParseBuf *pb)
 				int64		s,
 							e;
 
-				if ((err = stitch_parse_timestamp(&p, &s)) != NULL)
+				if ((err = utc_timestamp_parse(&p, &s)) != NULL)
 					return err;
 				if (*p++ != '/')
 					return "An interval must be two timestamps separated by /.";
-				if ((err = stitch_parse_timestamp(&p, &e)) != NULL)
+				if ((err = utc_timestamp_parse(&p, &e)) != NULL)
 					return err;
 				GROW(pb->ivs, pb->niv, pb->maxiv);
 				pb->ivs[pb->niv].s = s;
@@ -468,7 +467,7 @@ stitch_v1_in(const char *str, Stitch **result)
 	if (strncmp(p, "tolerance=", 10) != 0)
 		return "The format version must be followed by tolerance=<seconds>s.";
 	p += 10;
-	if ((err = stitch_parse_seconds(&p, &tol)) != NULL)
+	if ((err = tolerance_error_detail(seconds_parse(&p, false, &tol))) != NULL)
 		return err;
 
 	pb.maxisl = 4;

@@ -16,13 +16,15 @@ required_packages() {
 	local major=$1
 	echo "postgresql-$major postgresql-server-dev-$major postgresql-$major-pgtap postgresql-$major-cron" \
 		"libjson-c-dev libtap-parser-sourcehandler-pgtap-perl make gcc" \
-		"libcurl4-openssl-dev libpq-dev python3 valgrind procps bsdutils"
+		"libcurl4-openssl-dev libpq-dev python3 valgrind procps bsdutils" \
+		"debhelper postgresql-server-dev-all"
 }
 
-# Wanted but not required: clang and its sanitizer and libFuzzer runtimes (test/fuzz/). When they
-# cannot be installed, the fuzzing step says it skips and everything else runs.
+# Wanted but not required: clang and its sanitizer and libFuzzer runtimes (test/fuzz/), gnuplot for
+# the demo's chart. When they cannot be installed, the fuzzing step and the chart say they skip and
+# everything else runs.
 optional_packages() {
-	echo "clang libclang-rt-dev"
+	echo "clang libclang-rt-dev gnuplot-nox"
 }
 
 # The packages of $@ that are not installed.
@@ -46,7 +48,7 @@ ensure_packages() {
 	fi
 	if [ ${#optional[@]} -gt 0 ]; then
 		install_packages "${optional[@]}" >/dev/null 2>&1 ||
-			echo "optional packages not installed (fuzzing is skipped): ${optional[*]}"
+			echo "optional packages not installed (fuzzing and the demo's chart are skipped): ${optional[*]}"
 	fi
 	return 0
 }

@@ -1,6 +1,9 @@
 -- Part 40: the analytics views (issue 5): stitched interactions, logical queue calls, and the
 -- per-interval agent and queue reports, as reported by Genesys and as corrected by stitching.
--- Every view reads gcstitch.settings (gap tolerance, report time zone, interval length, short-abandon
+-- These are the live definitions (*_live): recomputed from all imported data at every query, so
+-- always current, at a cost that grows with the history. Part 45 keeps the same rows in tables that
+-- gcstitch.refresh() maintains incrementally, under the public names (interaction, agent_interval, ...).
+-- Every live view reads gcstitch.settings (gap tolerance, report time zone, interval length, short-abandon
 -- threshold, service level options) when it is queried, so editing the settings takes effect at once.
 -- Settings are read through `LIMIT 1` subqueries: the table holds one row, and the planner must know.
 
@@ -55,7 +58,7 @@ COMMENT ON FUNCTION @extschema@.report_intervals(timestamptz, timestamptz) IS
 -- One row per queue visit (an acd participant session: one wait in one queue), with the agent
 -- session that answered it: the first agent session of the same conversation whose first interact
 -- starts at or after the visit's queue entry and before the conversation's next queue entry.
-CREATE VIEW @extschema@.queue_visit AS
+CREATE VIEW @extschema@.queue_visit_live AS
 WITH visit AS (
     SELECT g.conversation_id, g.session_id,
            (array_agg(g.queue_id ORDER BY g.segment_start, g.segment_no) FILTER (WHERE g.queue_id IS NOT NULL))[1]
@@ -104,7 +107,7 @@ ORDER BY o.conversation_id, o.session_id, a.answered_at, a.session_id;
 -- GROUP BY that collects its conversations, agent and answered queue visits: one pass, no join of
 -- aggregates (interactions() of an island's stitch is that island: stitching the whole key and
 -- expanding it gives the same rows, numbered the same).
-CREATE VIEW @extschema@.interaction AS
+CREATE VIEW @extschema@.interaction_live AS
 WITH st AS (
     SELECT s.gap_tolerance, s.split_after_wrapup FROM @extschema@.settings s LIMIT 1
 ),
@@ -146,7 +149,7 @@ island AS MATERIALIZED (
            (array_agg(v.queue_id ORDER BY v.queued_at, v.conversation_id, v.session_id)
                 FILTER (WHERE v.queued_at IS NOT NULL))[1] AS queue_id
     FROM labelled l
-    LEFT JOIN @extschema@.queue_visit v
+    LEFT JOIN @extschema@.queue_visit_live v
       ON v.conversation_id = l.conversation_id AND v.answered_session_id = l.session_id
      AND l.segment_type = 'interact' AND l.segment_start = v.answered_at
     GROUP BY l.stitch_key, l.interaction_no
@@ -158,7 +161,7 @@ rung AS MATERIALIZED (
            s.stitch_key, s.interaction_no, v.queue_id, v.queued_at
     FROM island s
     CROSS JOIN LATERAL unnest(s.conversation_ids) AS c(conversation_id)
-    JOIN @extschema@.queue_visit v ON v.conversation_id = c.conversation_id AND v.queued_at <= s.started_at
+    JOIN @extschema@.queue_visit_live v ON v.conversation_id = c.conversation_id AND v.queued_at <= s.started_at
     WHERE s.queued_at IS NULL
     ORDER BY s.stitch_key, s.interaction_no, v.queued_at DESC, v.conversation_id DESC, v.session_id DESC
 )
@@ -187,7 +190,7 @@ LEFT JOIN rung r ON r.stitch_key = s.stitch_key AND r.interaction_no = s.interac
 
 -- One row per logical queued call: each stitched interaction that answered a queue visit (however
 -- many fragments and re-queued conversations it spans), and each queue visit no agent answered.
-CREATE VIEW @extschema@.queue_call AS
+CREATE VIEW @extschema@.queue_call_live AS
 SELECT i.queue_id,
        i.queued_at,
        i.queued_at + i.queue_wait AS left_queue_at,
@@ -200,7 +203,7 @@ SELECT i.queue_id,
        i.interaction_no,
        i.user_id,
        i.conversation_ids
-FROM @extschema@.interaction i
+FROM @extschema@.interaction_live i
 WHERE i.queue_wait IS NOT NULL
 UNION ALL
 SELECT v.queue_id,
@@ -219,14 +222,14 @@ SELECT v.queue_id,
        NULL::integer,
        NULL::text,
        ARRAY[v.conversation_id]
-FROM @extschema@.queue_visit v
+FROM @extschema@.queue_visit_live v
 CROSS JOIN (SELECT s.short_abandon_threshold FROM @extschema@.settings s LIMIT 1) st
 WHERE v.answered_session_id IS NULL;
 
 -- Per agent and report interval: what Genesys reports (raw metrics, each in the interval of its
 -- emitDate) next to the corrected figures (stitched interactions, each in the interval where it
 -- ended, i.e. where its wrap-up ended), and reported minus corrected.
-CREATE VIEW @extschema@.agent_interval AS
+CREATE VIEW @extschema@.agent_interval_live AS
 WITH st AS (
     SELECT s.report_timezone AS tz, s.interval_length AS len FROM @extschema@.settings s LIMIT 1
 ),
@@ -253,7 +256,7 @@ corrected AS (
            sum(i.handle) AS handle,
            sum(i.gap) AS gap,
            sum(i.fragments) FILTER (WHERE i.handle > interval '0') AS fragments
-    FROM @extschema@.interaction i CROSS JOIN st
+    FROM @extschema@.interaction_live i CROSS JOIN st
     WHERE i.user_id IS NOT NULL
     GROUP BY 1, 2
 ),
@@ -304,7 +307,7 @@ FROM joined j CROSS JOIN st;
 -- Per queue and report interval: Performance-view queue metrics as reported (raw metrics in the
 -- interval of their emitDate) and as corrected (logical calls of gcstitch.queue_call: offered at
 -- queue entry; answered, abandoned and flowed out when they left the queue).
-CREATE VIEW @extschema@.queue_interval AS
+CREATE VIEW @extschema@.queue_interval_live AS
 WITH st AS (
     SELECT s.interval_length, s.report_timezone, s.short_abandon_threshold, s.sl_include_short_abandons,
            s.sl_include_abandons, s.sl_include_flow_outs
@@ -325,7 +328,7 @@ conversation_queue AS (
     ORDER BY g.conversation_id, g.segment_start, g.session_id, g.segment_no
 ),
 calls AS MATERIALIZED (
-    SELECT c.queue_id, c.queued_at, c.left_queue_at, c.outcome, c.queue_wait FROM @extschema@.queue_call c
+    SELECT c.queue_id, c.queued_at, c.left_queue_at, c.outcome, c.queue_wait FROM @extschema@.queue_call_live c
 ),
 event AS (
     SELECT true AS reported,
@@ -425,113 +428,113 @@ SELECT c.queue_id,
 FROM counted c CROSS JOIN st;
 
 -- What each view and column means, for BI tools and \d+.
-COMMENT ON VIEW @extschema@.queue_visit IS
-    'One row per queue visit (acd participant session) with the agent session that answered it, if any';
-COMMENT ON COLUMN @extschema@.queue_visit.conversation_id IS 'Conversation of the visit';
-COMMENT ON COLUMN @extschema@.queue_visit.session_id IS 'acd session id of the visit (unique within its conversation)';
-COMMENT ON COLUMN @extschema@.queue_visit.queue_id IS 'Queue waited in (first queue id of the session''s segments)';
-COMMENT ON COLUMN @extschema@.queue_visit.queued_at IS 'Queue entry: start of the first acd segment of the visit';
-COMMENT ON COLUMN @extschema@.queue_visit.left_queue_at IS 'End of the last acd segment of the visit; NULL while still waiting';
-COMMENT ON COLUMN @extschema@.queue_visit.disconnect_type IS 'Disconnect type of the visit''s last acd segment (transfer: flowed out or routed; peer/client: abandoned)';
-COMMENT ON COLUMN @extschema@.queue_visit.answered_session_id IS 'Agent session that answered the visit: the first agent session of the conversation whose first interact starts at or after queue entry and before the conversation''s next queue entry; NULL when none did';
-COMMENT ON COLUMN @extschema@.queue_visit.answered_user_id IS 'Agent (user id) of answered_session_id';
-COMMENT ON COLUMN @extschema@.queue_visit.answered_at IS 'First interact start of answered_session_id (the answer)';
+COMMENT ON VIEW @extschema@.queue_visit_live IS
+    'One row per queue visit (acd participant session) with the agent session that answered it, if any; live: recomputed from the imported data at every query (gcstitch.queue_visit holds the same rows, maintained by gcstitch.refresh())';
+COMMENT ON COLUMN @extschema@.queue_visit_live.conversation_id IS 'Conversation of the visit';
+COMMENT ON COLUMN @extschema@.queue_visit_live.session_id IS 'acd session id of the visit (unique within its conversation)';
+COMMENT ON COLUMN @extschema@.queue_visit_live.queue_id IS 'Queue waited in (first queue id of the session''s segments)';
+COMMENT ON COLUMN @extschema@.queue_visit_live.queued_at IS 'Queue entry: start of the first acd segment of the visit';
+COMMENT ON COLUMN @extschema@.queue_visit_live.left_queue_at IS 'End of the last acd segment of the visit; NULL while still waiting';
+COMMENT ON COLUMN @extschema@.queue_visit_live.disconnect_type IS 'Disconnect type of the visit''s last acd segment (transfer: flowed out or routed; peer/client: abandoned)';
+COMMENT ON COLUMN @extschema@.queue_visit_live.answered_session_id IS 'Agent session that answered the visit: the first agent session of the conversation whose first interact starts at or after queue entry and before the conversation''s next queue entry; NULL when none did';
+COMMENT ON COLUMN @extschema@.queue_visit_live.answered_user_id IS 'Agent (user id) of answered_session_id';
+COMMENT ON COLUMN @extschema@.queue_visit_live.answered_at IS 'First interact start of answered_session_id (the answer)';
 
-COMMENT ON VIEW @extschema@.interaction IS
-    'One row per stitched interaction: agent segments grouped by client id (without a client id: by conversation and agent), cut into islands by settings.gap_tolerance and, when settings.split_after_wrapup, by the new-call rule (an offer after a wrapup)';
-COMMENT ON COLUMN @extschema@.interaction.stitch_key IS 'Stitching key: the client id, or ''conversation <id> user <id>'' for segments without a client id';
-COMMENT ON COLUMN @extschema@.interaction.client_id IS 'Persistent softphone client id (participant attribute named in settings.client_id_attributes); NULL when the segments had none';
-COMMENT ON COLUMN @extschema@.interaction.interaction_no IS 'Number of the interaction within its stitching key, 1 = earliest (may change when earlier data is imported)';
-COMMENT ON COLUMN @extschema@.interaction.user_id IS 'Agent: the user of the first interact segment (the agent who answered), else of the first segment';
-COMMENT ON COLUMN @extschema@.interaction.queue_id IS 'Queue of the earliest queue visit the interaction answered; when it answered none, the queue of the latest visit of its conversations that started before it (the call that rang)';
-COMMENT ON COLUMN @extschema@.interaction.conversation_ids IS 'Conversations the interaction spans, in order of their first agent segment';
-COMMENT ON COLUMN @extschema@.interaction.queued_at IS 'Queue entry of the call (same rule as queue_id); NULL for calls that never queued';
-COMMENT ON COLUMN @extschema@.interaction.started_at IS 'Start of the first agent segment (alert, or interact/dialing when there was no alert)';
-COMMENT ON COLUMN @extschema@.interaction.answered_at IS 'Start of the first interact segment (the answer); NULL when the agent never talked';
-COMMENT ON COLUMN @extschema@.interaction.ended_at IS 'End of the last agent segment (usually the end of wrap-up)';
-COMMENT ON COLUMN @extschema@.interaction.fragments IS 'Number of agent sessions the interaction was cut into (1 = unbroken)';
-COMMENT ON COLUMN @extschema@.interaction.alert IS 'Ringing time (union of alert segments)';
-COMMENT ON COLUMN @extschema@.interaction.talk IS 'Talk time (union of interact segments; overlaps between fragments count once)';
-COMMENT ON COLUMN @extschema@.interaction.hold IS 'Hold time (union of hold segments)';
-COMMENT ON COLUMN @extschema@.interaction.acw IS 'After-call work (union of wrapup segments)';
-COMMENT ON COLUMN @extschema@.interaction.handle IS 'Handle time: talk + hold + acw + dialing + contacting';
-COMMENT ON COLUMN @extschema@.interaction.gap IS 'Dead air between fragments: time covered by no agent segment';
-COMMENT ON COLUMN @extschema@.interaction.queue_wait IS 'Time in queue: first answer of a queue visit by the interaction (normally answered_at) minus the queue entry of the earliest visit it answered; NULL when it answered none';
-COMMENT ON COLUMN @extschema@.interaction.speed_of_answer IS 'Agent-side speed of answer: answered_at minus the start of the first alert';
+COMMENT ON VIEW @extschema@.interaction_live IS
+    'One row per stitched interaction: agent segments grouped by client id (without a client id: by conversation and agent), cut into islands by settings.gap_tolerance and, when settings.split_after_wrapup, by the new-call rule (an offer after a wrapup); live: recomputed from the imported data at every query (gcstitch.interaction holds the same rows, maintained by gcstitch.refresh())';
+COMMENT ON COLUMN @extschema@.interaction_live.stitch_key IS 'Stitching key: the client id, or ''conversation <id> user <id>'' for segments without a client id';
+COMMENT ON COLUMN @extschema@.interaction_live.client_id IS 'Persistent softphone client id (participant attribute named in settings.client_id_attributes); NULL when the segments had none';
+COMMENT ON COLUMN @extschema@.interaction_live.interaction_no IS 'Number of the interaction within its stitching key, 1 = earliest (may change when earlier data is imported)';
+COMMENT ON COLUMN @extschema@.interaction_live.user_id IS 'Agent: the user of the first interact segment (the agent who answered), else of the first segment';
+COMMENT ON COLUMN @extschema@.interaction_live.queue_id IS 'Queue of the earliest queue visit the interaction answered; when it answered none, the queue of the latest visit of its conversations that started before it (the call that rang)';
+COMMENT ON COLUMN @extschema@.interaction_live.conversation_ids IS 'Conversations the interaction spans, in order of their first agent segment';
+COMMENT ON COLUMN @extschema@.interaction_live.queued_at IS 'Queue entry of the call (same rule as queue_id); NULL for calls that never queued';
+COMMENT ON COLUMN @extschema@.interaction_live.started_at IS 'Start of the first agent segment (alert, or interact/dialing when there was no alert)';
+COMMENT ON COLUMN @extschema@.interaction_live.answered_at IS 'Start of the first interact segment (the answer); NULL when the agent never talked';
+COMMENT ON COLUMN @extschema@.interaction_live.ended_at IS 'End of the last agent segment (usually the end of wrap-up)';
+COMMENT ON COLUMN @extschema@.interaction_live.fragments IS 'Number of agent sessions the interaction was cut into (1 = unbroken)';
+COMMENT ON COLUMN @extschema@.interaction_live.alert IS 'Ringing time (union of alert segments)';
+COMMENT ON COLUMN @extschema@.interaction_live.talk IS 'Talk time (union of interact segments; overlaps between fragments count once)';
+COMMENT ON COLUMN @extschema@.interaction_live.hold IS 'Hold time (union of hold segments)';
+COMMENT ON COLUMN @extschema@.interaction_live.acw IS 'After-call work (union of wrapup segments)';
+COMMENT ON COLUMN @extschema@.interaction_live.handle IS 'Handle time: talk + hold + acw + dialing + contacting';
+COMMENT ON COLUMN @extschema@.interaction_live.gap IS 'Dead air between fragments: time covered by no agent segment';
+COMMENT ON COLUMN @extschema@.interaction_live.queue_wait IS 'Time in queue: first answer of a queue visit by the interaction (normally answered_at) minus the queue entry of the earliest visit it answered; NULL when it answered none';
+COMMENT ON COLUMN @extschema@.interaction_live.speed_of_answer IS 'Agent-side speed of answer: answered_at minus the start of the first alert';
 
-COMMENT ON VIEW @extschema@.queue_call IS
-    'One row per logical queued call: each interaction that answered queue visits (counted once however many fragments or re-queued conversations), and each queue visit no agent answered (abandoned, flowed out, or still waiting)';
-COMMENT ON COLUMN @extschema@.queue_call.queue_id IS 'Queue of the call (its first queue visit)';
-COMMENT ON COLUMN @extschema@.queue_call.queued_at IS 'First queue entry: the call counts as offered in this instant''s interval';
-COMMENT ON COLUMN @extschema@.queue_call.left_queue_at IS 'When the call left the queue: answer, abandon or flow-out instant; answered, abandoned and flow-outs count in its interval';
-COMMENT ON COLUMN @extschema@.queue_call.answered_at IS 'Answer instant (first interact of the agent session that answered the queue visit); NULL when not answered';
-COMMENT ON COLUMN @extschema@.queue_call.outcome IS 'answered, abandoned, flow_out (the last acd segment ended by a transfer), or waiting (still in queue)';
-COMMENT ON COLUMN @extschema@.queue_call.short_abandon IS 'Abandoned after waiting less than settings.short_abandon_threshold';
-COMMENT ON COLUMN @extschema@.queue_call.queue_wait IS 'Time from first queue entry to answer, abandon or flow-out';
-COMMENT ON COLUMN @extschema@.queue_call.stitch_key IS 'Stitching key of the answering interaction; NULL when not answered';
-COMMENT ON COLUMN @extschema@.queue_call.client_id IS 'Client id of the answering interaction; NULL when not answered or none';
-COMMENT ON COLUMN @extschema@.queue_call.interaction_no IS 'interaction_no of the answering interaction; NULL when not answered';
-COMMENT ON COLUMN @extschema@.queue_call.user_id IS 'Agent who answered; NULL when not answered';
-COMMENT ON COLUMN @extschema@.queue_call.conversation_ids IS 'Conversations of the call';
+COMMENT ON VIEW @extschema@.queue_call_live IS
+    'One row per logical queued call: each interaction that answered queue visits (counted once however many fragments or re-queued conversations), and each queue visit no agent answered (abandoned, flowed out, or still waiting); live: recomputed from the imported data at every query (gcstitch.queue_call holds the same rows, maintained by gcstitch.refresh())';
+COMMENT ON COLUMN @extschema@.queue_call_live.queue_id IS 'Queue of the call (its first queue visit)';
+COMMENT ON COLUMN @extschema@.queue_call_live.queued_at IS 'First queue entry: the call counts as offered in this instant''s interval';
+COMMENT ON COLUMN @extschema@.queue_call_live.left_queue_at IS 'When the call left the queue: answer, abandon or flow-out instant; answered, abandoned and flow-outs count in its interval';
+COMMENT ON COLUMN @extschema@.queue_call_live.answered_at IS 'Answer instant (first interact of the agent session that answered the queue visit); NULL when not answered';
+COMMENT ON COLUMN @extschema@.queue_call_live.outcome IS 'answered, abandoned, flow_out (the last acd segment ended by a transfer), or waiting (still in queue)';
+COMMENT ON COLUMN @extschema@.queue_call_live.short_abandon IS 'Abandoned after waiting less than settings.short_abandon_threshold';
+COMMENT ON COLUMN @extschema@.queue_call_live.queue_wait IS 'Time from first queue entry to answer, abandon or flow-out';
+COMMENT ON COLUMN @extschema@.queue_call_live.stitch_key IS 'Stitching key of the answering interaction; NULL when not answered';
+COMMENT ON COLUMN @extschema@.queue_call_live.client_id IS 'Client id of the answering interaction; NULL when not answered or none';
+COMMENT ON COLUMN @extschema@.queue_call_live.interaction_no IS 'interaction_no of the answering interaction; NULL when not answered';
+COMMENT ON COLUMN @extschema@.queue_call_live.user_id IS 'Agent who answered; NULL when not answered';
+COMMENT ON COLUMN @extschema@.queue_call_live.conversation_ids IS 'Conversations of the call';
 
-COMMENT ON VIEW @extschema@.agent_interval IS
-    'Per agent and report interval (settings.interval_length in settings.report_timezone): handled, talk, hold, acw, handle and AHT as reported by Genesys (raw metrics, each in the interval of its emitDate) and corrected by stitching (each interaction in the interval where it ended, i.e. where wrap-up ended), and reported minus corrected';
-COMMENT ON COLUMN @extschema@.agent_interval.user_id IS 'Agent (Genesys user id)';
-COMMENT ON COLUMN @extschema@.agent_interval.interval_start IS 'Interval start, an unambiguous instant (both 02:00 intervals of a DST fall-back night are distinct)';
-COMMENT ON COLUMN @extschema@.agent_interval.interval_end IS 'Interval end (exclusive)';
-COMMENT ON COLUMN @extschema@.agent_interval.local_date IS 'Local date of the interval start in the report time zone';
-COMMENT ON COLUMN @extschema@.agent_interval.interval_label IS 'Local wall-clock start with UTC offset, e.g. 2024-10-27 02:00+02:00';
-COMMENT ON COLUMN @extschema@.agent_interval.reported_handled IS 'Reported handled: number of tHandle metrics emitted in the interval (one per agent session, so one per fragment)';
-COMMENT ON COLUMN @extschema@.agent_interval.reported_talk IS 'Reported talk: sum of tTalk emitted in the interval';
-COMMENT ON COLUMN @extschema@.agent_interval.reported_hold IS 'Reported hold: sum of tHeld emitted in the interval';
-COMMENT ON COLUMN @extschema@.agent_interval.reported_acw IS 'Reported after-call work: sum of tAcw emitted in the interval';
-COMMENT ON COLUMN @extschema@.agent_interval.reported_handle IS 'Reported handle: sum of tHandle emitted in the interval';
-COMMENT ON COLUMN @extschema@.agent_interval.reported_aht IS 'Reported average handle time: reported_handle / reported_handled';
-COMMENT ON COLUMN @extschema@.agent_interval.corrected_handled IS 'Corrected handled: stitched interactions with handle time that ended in the interval';
-COMMENT ON COLUMN @extschema@.agent_interval.corrected_talk IS 'Corrected talk of the interactions that ended in the interval';
-COMMENT ON COLUMN @extschema@.agent_interval.corrected_hold IS 'Corrected hold of the interactions that ended in the interval';
-COMMENT ON COLUMN @extschema@.agent_interval.corrected_acw IS 'Corrected after-call work of the interactions that ended in the interval';
-COMMENT ON COLUMN @extschema@.agent_interval.corrected_handle IS 'Corrected handle (talk + hold + acw + dialing + contacting) of the interactions that ended in the interval';
-COMMENT ON COLUMN @extschema@.agent_interval.corrected_aht IS 'Corrected average handle time: corrected_handle / corrected_handled';
-COMMENT ON COLUMN @extschema@.agent_interval.corrected_gap IS 'Dead air between fragments of the interactions that ended in the interval (in no reported figure)';
-COMMENT ON COLUMN @extschema@.agent_interval.corrected_fragments IS 'Agent sessions making up the handled interactions (equals reported_handled when the data is complete and aligned)';
-COMMENT ON COLUMN @extschema@.agent_interval.handled_diff IS 'reported_handled - corrected_handled (extra calls counted because of fragmentation)';
-COMMENT ON COLUMN @extschema@.agent_interval.talk_diff IS 'reported_talk - corrected_talk';
-COMMENT ON COLUMN @extschema@.agent_interval.hold_diff IS 'reported_hold - corrected_hold';
-COMMENT ON COLUMN @extschema@.agent_interval.acw_diff IS 'reported_acw - corrected_acw';
-COMMENT ON COLUMN @extschema@.agent_interval.handle_diff IS 'reported_handle - corrected_handle (non-zero when pieces of one call end in different intervals or overlap)';
-COMMENT ON COLUMN @extschema@.agent_interval.aht_diff IS 'reported_aht - corrected_aht (negative: fragmentation makes calls look shorter)';
+COMMENT ON VIEW @extschema@.agent_interval_live IS
+    'Per agent and report interval (settings.interval_length in settings.report_timezone): handled, talk, hold, acw, handle and AHT as reported by Genesys (raw metrics, each in the interval of its emitDate) and corrected by stitching (each interaction in the interval where it ended, i.e. where wrap-up ended), and reported minus corrected; live: recomputed from the imported data at every query (gcstitch.agent_interval holds the same rows, maintained by gcstitch.refresh())';
+COMMENT ON COLUMN @extschema@.agent_interval_live.user_id IS 'Agent (Genesys user id)';
+COMMENT ON COLUMN @extschema@.agent_interval_live.interval_start IS 'Interval start, an unambiguous instant (both 02:00 intervals of a DST fall-back night are distinct)';
+COMMENT ON COLUMN @extschema@.agent_interval_live.interval_end IS 'Interval end (exclusive)';
+COMMENT ON COLUMN @extschema@.agent_interval_live.local_date IS 'Local date of the interval start in the report time zone';
+COMMENT ON COLUMN @extschema@.agent_interval_live.interval_label IS 'Local wall-clock start with UTC offset, e.g. 2024-10-27 02:00+02:00';
+COMMENT ON COLUMN @extschema@.agent_interval_live.reported_handled IS 'Reported handled: number of tHandle metrics emitted in the interval (one per agent session, so one per fragment)';
+COMMENT ON COLUMN @extschema@.agent_interval_live.reported_talk IS 'Reported talk: sum of tTalk emitted in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval_live.reported_hold IS 'Reported hold: sum of tHeld emitted in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval_live.reported_acw IS 'Reported after-call work: sum of tAcw emitted in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval_live.reported_handle IS 'Reported handle: sum of tHandle emitted in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval_live.reported_aht IS 'Reported average handle time: reported_handle / reported_handled';
+COMMENT ON COLUMN @extschema@.agent_interval_live.corrected_handled IS 'Corrected handled: stitched interactions with handle time that ended in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval_live.corrected_talk IS 'Corrected talk of the interactions that ended in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval_live.corrected_hold IS 'Corrected hold of the interactions that ended in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval_live.corrected_acw IS 'Corrected after-call work of the interactions that ended in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval_live.corrected_handle IS 'Corrected handle (talk + hold + acw + dialing + contacting) of the interactions that ended in the interval';
+COMMENT ON COLUMN @extschema@.agent_interval_live.corrected_aht IS 'Corrected average handle time: corrected_handle / corrected_handled';
+COMMENT ON COLUMN @extschema@.agent_interval_live.corrected_gap IS 'Dead air between fragments of the interactions that ended in the interval (in no reported figure)';
+COMMENT ON COLUMN @extschema@.agent_interval_live.corrected_fragments IS 'Agent sessions making up the handled interactions (equals reported_handled when the data is complete and aligned)';
+COMMENT ON COLUMN @extschema@.agent_interval_live.handled_diff IS 'reported_handled - corrected_handled (extra calls counted because of fragmentation)';
+COMMENT ON COLUMN @extschema@.agent_interval_live.talk_diff IS 'reported_talk - corrected_talk';
+COMMENT ON COLUMN @extschema@.agent_interval_live.hold_diff IS 'reported_hold - corrected_hold';
+COMMENT ON COLUMN @extschema@.agent_interval_live.acw_diff IS 'reported_acw - corrected_acw';
+COMMENT ON COLUMN @extschema@.agent_interval_live.handle_diff IS 'reported_handle - corrected_handle (non-zero when pieces of one call end in different intervals or overlap)';
+COMMENT ON COLUMN @extschema@.agent_interval_live.aht_diff IS 'reported_aht - corrected_aht (negative: fragmentation makes calls look shorter)';
 
-COMMENT ON VIEW @extschema@.queue_interval IS
-    'Per queue and report interval: offered, answered, abandoned, short abandoned, flow-outs, answered within the queue''s threshold, service level and ASA, as reported by Genesys (raw metrics in the interval of their emitDate) and corrected (logical calls of queue_call: offered at first queue entry, the rest when the call left the queue), and reported minus corrected';
-COMMENT ON COLUMN @extschema@.queue_interval.queue_id IS 'Queue id (for reported metrics: the queue id of the metric''s own session, else the conversation''s first queue)';
-COMMENT ON COLUMN @extschema@.queue_interval.queue_name IS 'Queue name from gcstitch.queue; NULL when the queue is not listed there';
-COMMENT ON COLUMN @extschema@.queue_interval.interval_start IS 'Interval start, an unambiguous instant (both 02:00 intervals of a DST fall-back night are distinct)';
-COMMENT ON COLUMN @extschema@.queue_interval.interval_end IS 'Interval end (exclusive)';
-COMMENT ON COLUMN @extschema@.queue_interval.local_date IS 'Local date of the interval start in the report time zone';
-COMMENT ON COLUMN @extschema@.queue_interval.interval_label IS 'Local wall-clock start with UTC offset, e.g. 2024-10-27 02:00+02:00';
-COMMENT ON COLUMN @extschema@.queue_interval.sl_threshold IS 'Service level threshold of the queue (gcstitch.queue; 20 s when not listed): answered with a wait at most this meets the target';
-COMMENT ON COLUMN @extschema@.queue_interval.sl_target_percent IS 'Service level target percentage of the queue (gcstitch.queue; 80 when not listed)';
-COMMENT ON COLUMN @extschema@.queue_interval.reported_offered IS 'Reported offered: nOffered metrics (one per queue entry, so one per re-queued fragment)';
-COMMENT ON COLUMN @extschema@.queue_interval.reported_answered IS 'Reported answered: tAnswered metrics (one per answered agent session, so one per fragment)';
-COMMENT ON COLUMN @extschema@.queue_interval.reported_answered_in_threshold IS 'Reported answered with tAnswered at most sl_threshold';
-COMMENT ON COLUMN @extschema@.queue_interval.reported_abandoned IS 'Reported abandoned: tAbandon metrics';
-COMMENT ON COLUMN @extschema@.queue_interval.reported_short_abandoned IS 'Reported abandons with tAbandon below settings.short_abandon_threshold';
-COMMENT ON COLUMN @extschema@.queue_interval.reported_flow_outs IS 'Reported flow-outs: tFlowOut metrics';
-COMMENT ON COLUMN @extschema@.queue_interval.reported_asa IS 'Reported average speed of answer: mean tAnswered';
-COMMENT ON COLUMN @extschema@.queue_interval.reported_service_level_percent IS 'Reported service level % (Genesys formula with the settings.sl_include_* options); NULL when its denominator is zero';
-COMMENT ON COLUMN @extschema@.queue_interval.reported_service_level IS 'Reported service level counts; gcstitch.rollup over rows gives a day''s or week''s service level';
-COMMENT ON COLUMN @extschema@.queue_interval.corrected_offered IS 'Corrected offered: logical calls whose first queue entry is in the interval';
-COMMENT ON COLUMN @extschema@.queue_interval.corrected_answered IS 'Corrected answered: logical calls answered in the interval';
-COMMENT ON COLUMN @extschema@.queue_interval.corrected_answered_in_threshold IS 'Corrected answered with a queue wait at most sl_threshold';
-COMMENT ON COLUMN @extschema@.queue_interval.corrected_abandoned IS 'Corrected abandoned: unanswered queue visits that ended in the interval without a transfer';
-COMMENT ON COLUMN @extschema@.queue_interval.corrected_short_abandoned IS 'Corrected abandons that waited less than settings.short_abandon_threshold';
-COMMENT ON COLUMN @extschema@.queue_interval.corrected_flow_outs IS 'Corrected flow-outs: unanswered queue visits that ended with a transfer in the interval';
-COMMENT ON COLUMN @extschema@.queue_interval.corrected_asa IS 'Corrected average speed of answer: mean queue wait of the calls answered in the interval';
-COMMENT ON COLUMN @extschema@.queue_interval.corrected_service_level_percent IS 'Corrected service level % (Genesys formula with the settings.sl_include_* options); NULL when its denominator is zero';
-COMMENT ON COLUMN @extschema@.queue_interval.corrected_service_level IS 'Corrected service level counts; gcstitch.rollup over rows gives a day''s or week''s service level';
-COMMENT ON COLUMN @extschema@.queue_interval.offered_diff IS 'reported_offered - corrected_offered';
-COMMENT ON COLUMN @extschema@.queue_interval.answered_diff IS 'reported_answered - corrected_answered';
-COMMENT ON COLUMN @extschema@.queue_interval.abandoned_diff IS 'reported_abandoned - corrected_abandoned';
-COMMENT ON COLUMN @extschema@.queue_interval.asa_diff IS 'reported_asa - corrected_asa';
-COMMENT ON COLUMN @extschema@.queue_interval.service_level_percent_diff IS 'reported_service_level_percent - corrected_service_level_percent (positive: fragmentation flatters service level)';
+COMMENT ON VIEW @extschema@.queue_interval_live IS
+    'Per queue and report interval: offered, answered, abandoned, short abandoned, flow-outs, answered within the queue''s threshold, service level and ASA, as reported by Genesys (raw metrics in the interval of their emitDate) and corrected (logical calls of queue_call: offered at first queue entry, the rest when the call left the queue), and reported minus corrected; live: recomputed from the imported data at every query (gcstitch.queue_interval holds the same rows, maintained by gcstitch.refresh())';
+COMMENT ON COLUMN @extschema@.queue_interval_live.queue_id IS 'Queue id (for reported metrics: the queue id of the metric''s own session, else the conversation''s first queue)';
+COMMENT ON COLUMN @extschema@.queue_interval_live.queue_name IS 'Queue name from gcstitch.queue; NULL when the queue is not listed there';
+COMMENT ON COLUMN @extschema@.queue_interval_live.interval_start IS 'Interval start, an unambiguous instant (both 02:00 intervals of a DST fall-back night are distinct)';
+COMMENT ON COLUMN @extschema@.queue_interval_live.interval_end IS 'Interval end (exclusive)';
+COMMENT ON COLUMN @extschema@.queue_interval_live.local_date IS 'Local date of the interval start in the report time zone';
+COMMENT ON COLUMN @extschema@.queue_interval_live.interval_label IS 'Local wall-clock start with UTC offset, e.g. 2024-10-27 02:00+02:00';
+COMMENT ON COLUMN @extschema@.queue_interval_live.sl_threshold IS 'Service level threshold of the queue (gcstitch.queue; 20 s when not listed): answered with a wait at most this meets the target';
+COMMENT ON COLUMN @extschema@.queue_interval_live.sl_target_percent IS 'Service level target percentage of the queue (gcstitch.queue; 80 when not listed)';
+COMMENT ON COLUMN @extschema@.queue_interval_live.reported_offered IS 'Reported offered: nOffered metrics (one per queue entry, so one per re-queued fragment)';
+COMMENT ON COLUMN @extschema@.queue_interval_live.reported_answered IS 'Reported answered: tAnswered metrics (one per answered agent session, so one per fragment)';
+COMMENT ON COLUMN @extschema@.queue_interval_live.reported_answered_in_threshold IS 'Reported answered with tAnswered at most sl_threshold';
+COMMENT ON COLUMN @extschema@.queue_interval_live.reported_abandoned IS 'Reported abandoned: tAbandon metrics';
+COMMENT ON COLUMN @extschema@.queue_interval_live.reported_short_abandoned IS 'Reported abandons with tAbandon below settings.short_abandon_threshold';
+COMMENT ON COLUMN @extschema@.queue_interval_live.reported_flow_outs IS 'Reported flow-outs: tFlowOut metrics';
+COMMENT ON COLUMN @extschema@.queue_interval_live.reported_asa IS 'Reported average speed of answer: mean tAnswered';
+COMMENT ON COLUMN @extschema@.queue_interval_live.reported_service_level_percent IS 'Reported service level % (Genesys formula with the settings.sl_include_* options); NULL when its denominator is zero';
+COMMENT ON COLUMN @extschema@.queue_interval_live.reported_service_level IS 'Reported service level counts; gcstitch.rollup over rows gives a day''s or week''s service level';
+COMMENT ON COLUMN @extschema@.queue_interval_live.corrected_offered IS 'Corrected offered: logical calls whose first queue entry is in the interval';
+COMMENT ON COLUMN @extschema@.queue_interval_live.corrected_answered IS 'Corrected answered: logical calls answered in the interval';
+COMMENT ON COLUMN @extschema@.queue_interval_live.corrected_answered_in_threshold IS 'Corrected answered with a queue wait at most sl_threshold';
+COMMENT ON COLUMN @extschema@.queue_interval_live.corrected_abandoned IS 'Corrected abandoned: unanswered queue visits that ended in the interval without a transfer';
+COMMENT ON COLUMN @extschema@.queue_interval_live.corrected_short_abandoned IS 'Corrected abandons that waited less than settings.short_abandon_threshold';
+COMMENT ON COLUMN @extschema@.queue_interval_live.corrected_flow_outs IS 'Corrected flow-outs: unanswered queue visits that ended with a transfer in the interval';
+COMMENT ON COLUMN @extschema@.queue_interval_live.corrected_asa IS 'Corrected average speed of answer: mean queue wait of the calls answered in the interval';
+COMMENT ON COLUMN @extschema@.queue_interval_live.corrected_service_level_percent IS 'Corrected service level % (Genesys formula with the settings.sl_include_* options); NULL when its denominator is zero';
+COMMENT ON COLUMN @extschema@.queue_interval_live.corrected_service_level IS 'Corrected service level counts; gcstitch.rollup over rows gives a day''s or week''s service level';
+COMMENT ON COLUMN @extschema@.queue_interval_live.offered_diff IS 'reported_offered - corrected_offered';
+COMMENT ON COLUMN @extschema@.queue_interval_live.answered_diff IS 'reported_answered - corrected_answered';
+COMMENT ON COLUMN @extschema@.queue_interval_live.abandoned_diff IS 'reported_abandoned - corrected_abandoned';
+COMMENT ON COLUMN @extschema@.queue_interval_live.asa_diff IS 'reported_asa - corrected_asa';
+COMMENT ON COLUMN @extschema@.queue_interval_live.service_level_percent_diff IS 'reported_service_level_percent - corrected_service_level_percent (positive: fragmentation flatters service level)';

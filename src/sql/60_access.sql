@@ -1,6 +1,7 @@
 -- Part 60: refreshing the materialized views (now, or on a pg_cron schedule) and the analyst role.
 
--- Refreshes every materialized view of the schema, the ones others depend on first.
+-- Brings the maintained analytics up to date (part 50), then refreshes every materialized view of
+-- the schema (a user's own), the ones others depend on first.
 CREATE FUNCTION @extschema@.refresh() RETURNS integer
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -8,6 +9,7 @@ DECLARE
     mv record;
     n integer := 0;
 BEGIN
+    PERFORM @extschema@.refresh_maintained(false);
     -- A view's "reach" is every relation its query reads, through views; a materialized view that
     -- reaches another is refreshed after it (it reaches strictly more of them).
     FOR mv IN
@@ -47,8 +49,10 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh() IS
-    'Refreshes every materialized view of the gcstitch schema, each after the ones it reads: CONCURRENTLY '
-    '(readers not blocked) when populated and uniquely indexed, plainly otherwise; returns how many. Owner only';
+    'Brings the maintained views (interaction, agent_interval, queue_interval, ...) up to date with what was imported '
+    'or deleted since the last refresh, recomputing only what that can change, then refreshes every materialized view '
+    'of the gcstitch schema, each after the ones it reads: CONCURRENTLY (readers not blocked) when populated and '
+    'uniquely indexed, plainly otherwise; returns how many materialized views. Owner only';
 
 -- The pg_cron job name of this database's refresh, and the statement to schedule it from the cron database.
 CREATE FUNCTION @extschema@.refresh_job_name() RETURNS text
@@ -150,6 +154,7 @@ COMMENT ON FUNCTION @extschema@.unschedule_refresh() IS
 
 -- Refreshing and scheduling are for the owner, not for every user.
 REVOKE EXECUTE ON FUNCTION @extschema@.refresh() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.rebuild() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION @extschema@.schedule_refresh(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION @extschema@.unschedule_refresh() FROM PUBLIC;
 
@@ -172,3 +177,17 @@ REVOKE ALL ON ALL SEQUENCES IN SCHEMA @extschema@ FROM gcstitch_analyst;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA @extschema@ TO gcstitch_analyst;
 REVOKE EXECUTE ON FUNCTION @extschema@.refresh(), @extschema@.schedule_refresh(text),
     @extschema@.unschedule_refresh() FROM gcstitch_analyst;
+-- The maintained analytics are written by the owner's refresh only.
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p
+             WHERE p.pronamespace = '@extschema@'::regnamespace
+               AND (p.proname LIKE 'refresh\_%' OR p.proname IN ('rebuild', 'log_conversation_change'))
+               AND p.proname NOT IN ('refresh_job_name', 'refresh_schedule_command')
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC, gcstitch_analyst', f);
+    END LOOP;
+END
+$$;

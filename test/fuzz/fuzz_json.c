@@ -1,7 +1,7 @@
 /*
  * fuzz_json.c
  *		libFuzzer harness: the JSON reader (src/json_doc.c, src/json_rows.c, src/json_text.c,
- *		src/iso_date.c).
+ *		src/time_text.c).
  *
  * The input is the doc text of segments_from_json, metrics_from_json and import(). It is read
  * the three ways src/json_reader.c reads it: segment rows with the client id attributes,

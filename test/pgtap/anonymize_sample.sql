@@ -10,6 +10,7 @@ DELETE FROM gcstitch.queue;
 \set doc `perl test/sample/make_export.pl`
 SELECT * FROM gcstitch.import(:'doc');
 \o
+SELECT gcstitch.refresh() AS refreshed \gset
 
 -- The views of the original import, kept as they are.
 CREATE TEMP TABLE raw_interaction AS SELECT * FROM gcstitch.interaction;
@@ -134,6 +135,7 @@ SELECT is((SELECT count(*) FROM (SELECT user_id FROM raw_interaction UNION SELEC
            WHERE strpos(a.doc, r.id) > 0),
           0::bigint, 'no original user id or client id is left in the text')
   FROM anonymized a;
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT * FROM pg_temp.views_equal('the sample day');
 
 -- The same, a week later.
@@ -142,6 +144,7 @@ DELETE FROM gcstitch.conversation;
 \o /dev/null
 SELECT * FROM gcstitch.import(gcstitch.anonymize(:'doc', 'the sample day''s secret', 7));
 \o
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT * FROM pg_temp.views_equal('the sample day, a week later');
 
 -- A generated day with transfers, outbound calls and more reconnects, page by page (the ids stay
@@ -151,6 +154,9 @@ DELETE FROM gcstitch.conversation;
 SELECT i.* FROM gcstitch.sample_export('2024-11-05', 6, 25, 7, fragment_pct => 40, transfer_pct => 20,
                                        outbound_pct => 20, page_size => 25) p,
                 gcstitch.import(p.doc) i;
+\o
+SELECT gcstitch.refresh() AS refreshed \gset
+\o /dev/null
 SELECT pg_temp.keep_originals();
 UPDATE knob SET secret = 'another secret', days = -2;
 DELETE FROM gcstitch.conversation;
@@ -158,6 +164,7 @@ SELECT i.* FROM gcstitch.sample_export('2024-11-05', 6, 25, 7, fragment_pct => 4
                                        outbound_pct => 20, page_size => 25) p,
                 gcstitch.import(gcstitch.anonymize(p.doc, 'another secret', -2)) i;
 \o
+SELECT gcstitch.refresh() AS refreshed \gset
 SELECT * FROM pg_temp.views_equal('a generated day in pages');
 SELECT * FROM finish();
 ROLLBACK;

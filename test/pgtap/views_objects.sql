@@ -1,11 +1,12 @@
--- The analytics views and materialized views: names, columns, comments, unique keys, volatility.
+-- The analytics views (maintained and live), their stores: names, columns, comments, keys, volatility.
 BEGIN;
-SELECT plan(21);
+SELECT plan(35);
 
 SELECT has_view('gcstitch', v, 'view gcstitch.' || v || ' exists')
-FROM unnest(ARRAY['interaction', 'queue_visit', 'queue_call', 'agent_interval', 'queue_interval']) v;
-SELECT has_materialized_view('gcstitch', v, 'materialized view gcstitch.' || v || ' exists')
-FROM unnest(ARRAY['interaction_mv', 'agent_interval_mv', 'queue_interval_mv']) v;
+FROM unnest(ARRAY['interaction', 'queue_visit', 'queue_call', 'agent_interval', 'queue_interval',
+                  'interaction_live', 'queue_visit_live', 'queue_call_live', 'agent_interval_live',
+                  'queue_interval_live', 'interaction_mv', 'agent_interval_mv', 'queue_interval_mv',
+                  'refresh_status']) v;
 
 SELECT columns_are('gcstitch', 'interaction', ARRAY[
     'stitch_key', 'client_id', 'interaction_no', 'user_id', 'queue_id', 'conversation_ids', 'queued_at',
@@ -41,13 +42,25 @@ FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND N
 WHERE c.relnamespace = 'gcstitch'::regnamespace AND c.relkind IN ('v', 'm')
   AND col_description(c.oid, a.attnum) IS NULL;
 
--- REFRESH ... CONCURRENTLY needs a unique index on plain columns, without predicate.
-SELECT is(count(*), 3::bigint, 'each materialized view has a plain unique index')
-FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
-WHERE c.relnamespace = 'gcstitch'::regnamespace AND c.relkind = 'm'
-  AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL;
-SELECT ok(bool_and(c.relispopulated), 'the materialized views are populated, so the first refresh may be concurrent')
-FROM pg_class c WHERE c.relnamespace = 'gcstitch'::regnamespace AND c.relkind = 'm';
+-- A maintained view and its live view have the same columns, of the same types, in the same order.
+SELECT is((SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
+           FROM pg_attribute a WHERE a.attrelid = ('gcstitch.' || v)::regclass AND a.attnum > 0),
+          (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
+           FROM pg_attribute a WHERE a.attrelid = ('gcstitch.' || v || '_live')::regclass AND a.attnum > 0),
+          v || ' has the columns of ' || v || '_live')
+FROM unnest(ARRAY['interaction', 'queue_visit', 'queue_call', 'agent_interval', 'queue_interval']) v;
+
+-- Stable identity: the stores' primary keys; time filters on the interval views use an index.
+SELECT col_is_pk('gcstitch', 'interaction_store', ARRAY['stitch_key', 'started_at'],
+                 'an interaction is identified by (stitch_key, started_at)');
+SELECT col_is_pk('gcstitch', 'agent_interval_store', ARRAY['user_id', 'interval_start'], 'agent interval rows by (user_id, interval_start)');
+SELECT col_is_pk('gcstitch', 'queue_interval_store', ARRAY['queue_id', 'interval_start'], 'queue interval rows by (queue_id, interval_start)');
+SELECT is(count(*), 4::bigint, 'interval_start and local_date of both interval stores are indexed')
+FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+WHERE i.indrelid IN ('gcstitch.agent_interval_store'::regclass, 'gcstitch.queue_interval_store'::regclass)
+  AND i.indnatts = 1 AND a.attname IN ('interval_start', 'local_date');
+SELECT is((SELECT count(*) FROM pg_class c WHERE c.relnamespace = 'gcstitch'::regnamespace AND c.relkind = 'm'),
+          0::bigint, 'no materialized view of its own: refresh() maintains tables');
 
 -- Interval helpers are IMMUTABLE (time zone passed explicitly), so they can be indexed and inlined.
 SELECT volatility_is('gcstitch', 'report_interval_start', ARRAY['timestamp with time zone', 'interval', 'text'],

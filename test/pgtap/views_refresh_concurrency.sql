@@ -1,16 +1,17 @@
--- REFRESH MATERIALIZED VIEW CONCURRENTLY while another session imports: two real sessions (dblink),
--- both loops finish without error, they overlap in time, every refresh saw one whole import (never a
--- half-imported export), and at the end the materialized views equal their views.
+-- gcstitch.refresh() while another session imports: two real sessions (dblink), both loops finish
+-- without error, they overlap in time, every refresh saw one whole import (never a half-imported
+-- export), and after a last refresh the maintained views equal the live ones. Then a refresh held
+-- open in a third session blocks neither readers nor imports, and a second refresh waits its turn.
 -- The imported rows are committed by the other sessions (ids 'cc-...'); they are deleted at the end.
 BEGIN;
-SELECT plan(9);
+SELECT plan(15);
 CREATE EXTENSION IF NOT EXISTS dblink;
 \o /dev/null
 \i test/sample/build_export.sql
 
--- Four versions of one export of 50 calls, each cut in two agent sessions; in version k every call
--- has k seconds of wrap-up, so the corrected acw of the 50 calls is 50 k seconds: which version a
--- refresh saw can be read back from the materialized view.
+-- Six versions of one export of 50 calls (1 to 4 for the race, 5 and 6 after it), each cut in two
+-- agent sessions; in version k every call has k seconds of wrap-up, so the corrected acw of the 50
+-- calls is 50 k seconds: which version a refresh saw can be read back from agent_interval.
 CREATE TEMP TABLE docs (k int, doc text);
 CREATE FUNCTION pg_temp.make_version(k int) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -31,7 +32,7 @@ BEGIN
     INSERT INTO docs VALUES (k, pg_temp.export_doc());
 END
 $$;
-SELECT pg_temp.make_version(k) FROM generate_series(1, 4) k;
+SELECT pg_temp.make_version(k) FROM generate_series(1, 6) k;
 \o
 
 \o /dev/null
@@ -58,17 +59,15 @@ BEGIN
     INSERT INTO log VALUES (clock_timestamp());
 END
 $$ $q$);
--- Refresher: 40 rounds of the three concurrent refreshes, each round logging what it saw.
+-- Refresher: 40 refreshes, each logging what it saw.
 SELECT dblink_send_query('ref', $q$
 DO $$
 BEGIN
     FOR i IN 0..39 LOOP
-        REFRESH MATERIALIZED VIEW CONCURRENTLY gcstitch.interaction_mv;
-        REFRESH MATERIALIZED VIEW CONCURRENTLY gcstitch.agent_interval_mv;
-        REFRESH MATERIALIZED VIEW CONCURRENTLY gcstitch.queue_interval_mv;
+        PERFORM gcstitch.refresh();
         INSERT INTO log
         SELECT clock_timestamp(), sum(corrected_acw), sum(corrected_handled)
-        FROM gcstitch.agent_interval_mv WHERE user_id LIKE 'cc-u%';
+        FROM gcstitch.agent_interval WHERE user_id LIKE 'cc-u%';
         COMMIT;
         PERFORM pg_sleep(0.005);
     END LOOP;
@@ -96,33 +95,54 @@ SELECT is((SELECT count(*) FROM ref_log
           0::bigint,
           'every refresh saw nothing or one whole version of the export (50 calls, 50 k seconds of wrap-up)');
 
--- After one more refresh the materialized views equal the views.
+-- After one more refresh the maintained views equal the live ones.
 \o /dev/null
-SELECT dblink_exec('ref', 'REFRESH MATERIALIZED VIEW CONCURRENTLY gcstitch.interaction_mv');
-SELECT dblink_exec('ref', 'REFRESH MATERIALIZED VIEW CONCURRENTLY gcstitch.agent_interval_mv');
-SELECT dblink_exec('ref', 'REFRESH MATERIALIZED VIEW CONCURRENTLY gcstitch.queue_interval_mv');
+SELECT dblink_exec('ref', 'DO $d$ BEGIN PERFORM gcstitch.refresh(); END $d$');
 \o
-SELECT is((SELECT count(*) FROM gcstitch.interaction_mv WHERE user_id LIKE 'cc-u%'), 50::bigint,
-          'interaction_mv holds the 50 stitched calls');
-SELECT is((SELECT count(*) FROM (SELECT * FROM gcstitch.interaction EXCEPT SELECT * FROM gcstitch.interaction_mv) d),
-          0::bigint, 'interaction_mv equals interaction');
-SELECT is((SELECT count(*) FROM (SELECT * FROM gcstitch.agent_interval EXCEPT SELECT * FROM gcstitch.agent_interval_mv) d),
-          0::bigint, 'agent_interval_mv equals agent_interval');
-SELECT is((SELECT count(*) FROM (SELECT queue_id, interval_start, reported_offered, corrected_offered,
-                                        corrected_answered, corrected_service_level_percent FROM gcstitch.queue_interval
-                                 EXCEPT
-                                 SELECT queue_id, interval_start, reported_offered, corrected_offered,
-                                        corrected_answered, corrected_service_level_percent FROM gcstitch.queue_interval_mv) d),
-          0::bigint, 'queue_interval_mv equals queue_interval');
+SELECT is((SELECT count(*) FROM gcstitch.interaction WHERE user_id LIKE 'cc-u%'), 50::bigint,
+          'interaction holds the 50 stitched calls');
+CREATE FUNCTION pg_temp.missing(a text, b text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    n bigint;
+BEGIN
+    EXECUTE format('SELECT count(*) FROM (SELECT x::text FROM gcstitch.%I x EXCEPT ALL SELECT y::text FROM gcstitch.%I y) d', a, b)
+        INTO n;
+    RETURN n;
+END
+$$;
+SELECT is(pg_temp.missing(v, v || '_live') + pg_temp.missing(v || '_live', v), 0::bigint, v || ' equals ' || v || '_live')
+FROM unnest(ARRAY['interaction', 'queue_visit', 'queue_call', 'agent_interval', 'queue_interval']) v;
+
+-- A refresh left open (it has work: version 5 was imported) blocks neither a reader nor an
+-- import; a second refresh waits for it (here: gives up after 200 ms).
+\o /dev/null
+SELECT dblink_connect('hold', :'conninfo');
+SELECT dblink_exec('imp', 'DO $d$ BEGIN PERFORM gcstitch.import(doc) FROM docs WHERE k = 5; END $d$');
+SELECT dblink_exec('hold', 'BEGIN');
+SELECT dblink_exec('hold', 'DO $d$ BEGIN PERFORM gcstitch.refresh(); END $d$');
+\o
+SET LOCAL lock_timeout = '200ms';
+SELECT lives_ok($$SELECT count(*) FROM gcstitch.interaction; SELECT count(*) FROM gcstitch.agent_interval;
+                  SELECT count(*) FROM gcstitch.queue_interval$$, 'a reader is not blocked by a refresh in progress');
+SELECT lives_ok($$SELECT dblink_exec('imp', 'SET lock_timeout = ''200ms''; DO $d$ BEGIN PERFORM gcstitch.import(doc) FROM docs WHERE k = 6; END $d$')$$,
+                'an import is not blocked by a refresh in progress');
+SELECT throws_ok($$SELECT dblink_exec('ref', 'SET lock_timeout = ''200ms''; DO $d$ BEGIN PERFORM gcstitch.refresh(); END $d$')$$, '55P03', NULL,
+                 'a second refresh waits for the first');
+RESET lock_timeout;
+\o /dev/null
+SELECT dblink_exec('hold', 'COMMIT');
+SELECT dblink_exec('ref', 'DO $d$ BEGIN PERFORM gcstitch.refresh(); END $d$');
+\o
+SELECT is((SELECT sum(corrected_acw) FROM gcstitch.agent_interval WHERE user_id LIKE 'cc-u%'), interval '300 seconds',
+          'the import made during the held refresh is in after the next one (version 6: 50 x 6 s of wrap-up)');
 
 -- Leave nothing behind: the other sessions committed.
 \o /dev/null
 SELECT dblink_exec('imp', $$DELETE FROM gcstitch.conversation WHERE conversation_id LIKE 'cc-%'$$);
-SELECT dblink_exec('ref', 'REFRESH MATERIALIZED VIEW CONCURRENTLY gcstitch.interaction_mv');
-SELECT dblink_exec('ref', 'REFRESH MATERIALIZED VIEW CONCURRENTLY gcstitch.agent_interval_mv');
-SELECT dblink_exec('ref', 'REFRESH MATERIALIZED VIEW CONCURRENTLY gcstitch.queue_interval_mv');
+SELECT dblink_exec('ref', 'DO $d$ BEGIN PERFORM gcstitch.refresh(); END $d$');
 SELECT dblink_disconnect('imp');
 SELECT dblink_disconnect('ref');
+SELECT dblink_disconnect('hold');
 \o
 SELECT * FROM finish();
 ROLLBACK;

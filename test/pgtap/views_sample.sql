@@ -10,6 +10,7 @@ DELETE FROM gcstitch.queue;
 \set truth `perl test/sample/make_export.pl --truth`
 :truth
 SELECT * FROM gcstitch.import(:'doc');
+SELECT gcstitch.refresh();
 \o
 
 SELECT is((SELECT count(*) FROM truth_agent), 9::bigint, 'the generator reports nine agents');

@@ -6,6 +6,7 @@ DELETE FROM gcstitch.conversation;
 SELECT sum(i.rejected) AS rejected
   FROM fixture_day d, gcstitch.sample_export(d.day, 6, 20, 1, busy => false) p,
        gcstitch.import(gcstitch.anonymize(p.doc, :'secret')) i;
+SELECT gcstitch.refresh() AS refreshed \gset
 UPDATE report.team_queue SET queue_id = gcstitch.anonymize_id(queue_id, :'secret');
 SELECT count(*) AS rows_differing
   FROM ((SELECT * FROM report.team_sla_day EXCEPT SELECT * FROM original)

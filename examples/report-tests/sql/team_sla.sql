@@ -17,6 +17,7 @@ CREATE TABLE fixture_day (day date);
 INSERT INTO fixture_day VALUES ('2024-11-04'), ('2024-11-05');
 SELECT sum(i.conversations) > 0 AS imported, sum(i.rejected) AS rejected
   FROM fixture_day d, gcstitch.sample_export(d.day, 6, 20, 1, busy => false) p, gcstitch.import(p.doc) i;
+SELECT gcstitch.refresh() AS refreshed \gset
 
 -- The report.
 SELECT * FROM report.team_sla_day ORDER BY team, local_date;
