@@ -107,70 +107,45 @@ v1_size(int64 nislands, int64 nintervals, int64 nsessions)
 
 static Stitch *v1_to_current(const StitchV1 *old);
 
-/*
- * Checks a stored value of len bytes completely: header, counts, sizes,
- * timestamp bounds, canonical unions, session ordering, island connectivity
- * and separation.  On failure sets *detail to a sentence and returns false.
- */
+/* The header: version, reserved fields, tolerance, and counts that match the length. */
 static bool
-v1_validate(const StitchV1 *v, Size len, const char **detail)
+v1_validate_header(const StitchV1 *v, Size len, const char **detail)
 {
-	const V1Island *isl;
-	const V1Interval *ivs;
-	const uint64 *sess;
+	if (len < V1_HDRSZ)
+		*detail = "The value is shorter than its header.";
+	else if (v->version != 1)
+		*detail = "Unsupported stitch format version.";
+	else if (v->flags != 0 || v->unused != 0 || v->unused2 != 0)
+		*detail = "Reserved header fields are not zero.";
+	else if (v->tolerance < 0)
+		*detail = "The tolerance is negative.";
+	else if (v->nislands < 1 || v->nintervals < v->nislands || v->nsessions < 0 ||
+			 v->nislands > (int32) (MaxAllocSize / sizeof(V1Island)) ||
+			 v->nintervals > (int32) (MaxAllocSize / sizeof(V1Interval)) ||
+			 v->nsessions > (int32) (MaxAllocSize / sizeof(uint64)))
+		*detail = "Island, interval or session counts are out of range.";
+	else if ((uint64) V1_HDRSZ + (uint64) v->nislands * sizeof(V1Island) +
+			 (uint64) v->nintervals * sizeof(V1Interval) +
+			 (uint64) v->nsessions * sizeof(uint64) != (uint64) len)
+		*detail = "The value's length does not match its counts.";
+	else
+		return true;
+	return false;
+}
+
+/* The islands' interval and session counts: not negative, no empty island, adding up. */
+static bool
+v1_validate_counts(const StitchV1 *v, const char **detail)
+{
+	const V1Island *isl = V1_ISLANDS(v);
 	int64		sumiv = 0;
 	int64		sumss = 0;
-	int32		ioff = 0;
-	int32		soff = 0;
-	int32		i;
-	bool		have_prev = false;
-	int64		prev_end = 0;
 
-	if (len < V1_HDRSZ)
-	{
-		*detail = "The value is shorter than its header.";
-		return false;
-	}
-	if (v->version != 1)
-	{
-		*detail = "Unsupported stitch format version.";
-		return false;
-	}
-	if (v->flags != 0 || v->unused != 0 || v->unused2 != 0)
-	{
-		*detail = "Reserved header fields are not zero.";
-		return false;
-	}
-	if (v->tolerance < 0)
-	{
-		*detail = "The tolerance is negative.";
-		return false;
-	}
-	if (v->nislands < 1 || v->nintervals < v->nislands || v->nsessions < 0 ||
-		v->nislands > (int32) (MaxAllocSize / sizeof(V1Island)) ||
-		v->nintervals > (int32) (MaxAllocSize / sizeof(V1Interval)) ||
-		v->nsessions > (int32) (MaxAllocSize / sizeof(uint64)))
-	{
-		*detail = "Island, interval or session counts are out of range.";
-		return false;
-	}
-	if ((uint64) V1_HDRSZ + (uint64) v->nislands * sizeof(V1Island) +
-		(uint64) v->nintervals * sizeof(V1Interval) +
-		(uint64) v->nsessions * sizeof(uint64) != (uint64) len)
-	{
-		*detail = "The value's length does not match its counts.";
-		return false;
-	}
-
-	isl = V1_ISLANDS(v);
-	ivs = V1_INTERVALS(v);
-	sess = V1_SESSIONS(v);
-	for (i = 0; i < v->nislands; i++)
+	for (int32 i = 0; i < v->nislands; i++)
 	{
 		int64		tot = 0;
-		int			c;
 
-		for (c = 0; c < STITCH_NCLASSES; c++)
+		for (int c = 0; c < STITCH_NCLASSES; c++)
 		{
 			if (isl[i].n[c] < 0)
 			{
@@ -180,117 +155,141 @@ v1_validate(const StitchV1 *v, Size len, const char **detail)
 			tot += isl[i].n[c];
 		}
 		if (tot < 1)
-		{
 			*detail = "An island has no interval.";
-			return false;
-		}
-		if (isl[i].nsess < 0)
-		{
+		else if (isl[i].nsess < 0)
 			*detail = "A session count is negative.";
-			return false;
-		}
-		sumiv += tot;
-		sumss += isl[i].nsess;
-		if (sumiv > v->nintervals || sumss > v->nsessions)
-		{
+		else if ((sumiv += tot) > v->nintervals || (sumss += isl[i].nsess) > v->nsessions)
 			*detail = "Island counts exceed the totals.";
-			return false;
-		}
+		else
+			continue;
+		return false;
 	}
 	if (sumiv != v->nintervals || sumss != v->nsessions)
 	{
 		*detail = "Island counts do not add up to the totals.";
 		return false;
 	}
+	return true;
+}
 
-	for (i = 0; i < v->nislands; i++)
+/* One class list of an island: valid timestamps, each interval after the previous one. */
+static bool
+v1_validate_class(const V1Interval *ivs, int32 n, const char **detail)
+{
+	for (int32 j = 0; j < n; j++)
 	{
-		int32		head[STITCH_NCLASSES];
-		int32		stop[STITCH_NCLASSES];
-		int32		p = ioff;
-		int			c;
-		int32		j;
-		bool		first = true;
-		int64		maxend = 0;
+		if (!IS_VALID_TIMESTAMP(ivs[j].s) || !IS_VALID_TIMESTAMP(ivs[j].e))
+			*detail = "A timestamp is out of range.";
+		else if (ivs[j].e < ivs[j].s)
+			*detail = "An interval ends before it starts.";
+		else if (j > 0 && ivs[j].s <= ivs[j - 1].e)
+			*detail = "Intervals of a class are not in order, or overlap or touch.";
+		else
+			continue;
+		return false;
+	}
+	return true;
+}
 
-		for (c = 0; c < STITCH_NCLASSES; c++)
+/*
+ * Connectivity of one island whose class lists start at ivs: its intervals, merged by start,
+ * never leave a gap over the tolerance, and the island starts more than the tolerance after
+ * the previous one's end (*prev_end, INT64_MIN for the first island), which it then sets.
+ */
+static bool
+v1_validate_connected(const V1Island *isl, const V1Interval *ivs, int64 tolerance,
+					  int64 *prev_end, const char **detail)
+{
+	int32		head[STITCH_NCLASSES];
+	int32		stop[STITCH_NCLASSES];
+	int32		p = 0;
+	bool		first = true;
+	int64		maxend = 0;
+
+	for (int c = 0; c < STITCH_NCLASSES; c++)
+	{
+		head[c] = p;
+		p += isl->n[c];
+		stop[c] = p;
+	}
+	for (;;)
+	{
+		int			best = -1;
+
+		for (int c = 0; c < STITCH_NCLASSES; c++)
+			if (head[c] < stop[c] && (best < 0 || ivs[head[c]].s < ivs[head[best]].s))
+				best = c;
+		if (best < 0)
+			break;
+		p = head[best]++;
+		if (first && *prev_end != PG_INT64_MIN && stitch_joins(ivs[p].s, *prev_end, tolerance))
 		{
-			head[c] = p;
-			for (j = 0; j < isl[i].n[c]; j++, p++)
-			{
-				if (!IS_VALID_TIMESTAMP(ivs[p].s) || !IS_VALID_TIMESTAMP(ivs[p].e))
-				{
-					*detail = "A timestamp is out of range.";
-					return false;
-				}
-				if (ivs[p].e < ivs[p].s)
-				{
-					*detail = "An interval ends before it starts.";
-					return false;
-				}
-				if (j > 0 && ivs[p].s <= ivs[p - 1].e)
-				{
-					*detail = "Intervals of a class are not in order, or overlap or touch.";
-					return false;
-				}
-			}
-			stop[c] = p;
+			*detail = "Islands are not in order or not separated by more than the tolerance.";
+			return false;
 		}
-
-		/* connectivity: merge the class lists by start, running max end */
-		for (;;)
+		if (!first && !stitch_joins(ivs[p].s, maxend, tolerance))
 		{
-			int			best = -1;
-
-			for (c = 0; c < STITCH_NCLASSES; c++)
-				if (head[c] < stop[c] &&
-					(best < 0 || ivs[head[c]].s < ivs[head[best]].s))
-					best = c;
-			if (best < 0)
-				break;
-			p = head[best]++;
-			if (first)
-			{
-				if (have_prev && stitch_joins(ivs[p].s, prev_end, v->tolerance))
-				{
-					*detail = "Islands are not in order or not separated by more than the tolerance.";
-					return false;
-				}
-				maxend = ivs[p].e;
-				first = false;
-			}
-			else
-			{
-				if (!stitch_joins(ivs[p].s, maxend, v->tolerance))
-				{
-					*detail = "An island has a gap larger than the tolerance.";
-					return false;
-				}
-				if (ivs[p].e > maxend)
-					maxend = ivs[p].e;
-			}
+			*detail = "An island has a gap larger than the tolerance.";
+			return false;
 		}
-		have_prev = true;
-		prev_end = maxend;
-		for (c = 0; c < STITCH_NCLASSES; c++)
-			ioff += isl[i].n[c];
+		if (first || ivs[p].e > maxend)
+			maxend = ivs[p].e;
+		first = false;
+	}
+	*prev_end = maxend;
+	return true;
+}
 
-		for (j = 0; j < isl[i].nsess; j++)
+/* One island's session identities: in range, strictly ascending. */
+static bool
+v1_validate_sessions(const uint64 *sess, int32 n, const char **detail)
+{
+	for (int32 j = 0; j < n; j++)
+	{
+		if (sess[j] == 0 || sess[j] > STITCH_SESSION_MASK)
+			*detail = "A session identity is out of range.";
+		else if (j > 0 && sess[j] <= sess[j - 1])
+			*detail = "Session identities of an island are not strictly ascending.";
+		else
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Checks a stored value of len bytes completely: header, counts, sizes, timestamp bounds, class
+ * lists in order, island connectivity and separation, session ordering. On failure sets *detail
+ * to a sentence and returns false.
+ */
+static bool
+v1_validate(const StitchV1 *v, Size len, const char **detail)
+{
+	const V1Island *isl;
+	const V1Interval *ivs;
+	const uint64 *sess;
+	int64		prev_end = PG_INT64_MIN;
+
+	if (!v1_validate_header(v, len, detail) || !v1_validate_counts(v, detail))
+		return false;
+	isl = V1_ISLANDS(v);
+	ivs = V1_INTERVALS(v);
+	sess = V1_SESSIONS(v);
+	for (int32 i = 0; i < v->nislands; i++)
+	{
+		const V1Interval *cls = ivs;
+
+		for (int c = 0; c < STITCH_NCLASSES; c++)
 		{
-			uint64		sid = sess[soff + j];
-
-			if (sid == 0 || sid > STITCH_SESSION_MASK)
-			{
-				*detail = "A session identity is out of range.";
+			if (!v1_validate_class(cls, isl[i].n[c], detail))
 				return false;
-			}
-			if (j > 0 && sid <= sess[soff + j - 1])
-			{
-				*detail = "Session identities of an island are not strictly ascending.";
-				return false;
-			}
+			cls += isl[i].n[c];
 		}
-		soff += isl[i].nsess;
+		if (!v1_validate_connected(&isl[i], ivs, v->tolerance, &prev_end, detail) ||
+			!v1_validate_sessions(sess, isl[i].nsess, detail))
+			return false;
+		ivs = cls;
+		sess += isl[i].nsess;
 	}
 	return true;
 }
@@ -341,6 +340,72 @@ v1_expand(const StitchV1 *v, StitchItem *out)
 	return k;
 }
 
+/* Parses "hhhh...,hhhh..." (16 hexadecimal digits each) at *pp into the island's sessions. */
+static const char *
+parse_sessions(const char **pp, ParseBuf *pb, V1Island *isl)
+{
+	const char *p = *pp;
+
+	for (;;)
+	{
+		uint64		h = 0;
+
+		for (int k = 0; k < 16; k++, p++)
+		{
+			int			dv;
+
+			if (*p >= '0' && *p <= '9')
+				dv = *p - '0';
+			else if (*p >= 'a' && *p <= 'f')
+				dv = *p - 'a' + 10;
+			else if (*p >= 'A' && *p <= 'F')
+				dv = *p - 'A' + 10;
+			else
+				return "A session identity must be 16 hexadecimal digits.";
+			h = (h << 4) | (uint64) dv;
+		}
+		GROW(pb->sess, pb->nsess, pb->maxsess);
+		pb->sess[pb->nsess++] = h;
+		isl->nsess++;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	*pp = p;
+	return NULL;
+}
+
+/* Parses "start/end,start/end..." at *pp into pb's intervals, counting them in *count. */
+static const char *
+parse_intervals(const char **pp, ParseBuf *pb, int32 *count)
+{
+	const char *p = *pp;
+
+	for (;;)
+	{
+		const char *err;
+		int64		s,
+					e;
+
+		if ((err = utc_timestamp_parse(&p, &s)) != NULL)
+			return err;
+		if (*p++ != '/')
+			return "An interval must be two timestamps separated by /.";
+		if ((err = utc_timestamp_parse(&p, &e)) != NULL)
+			return err;
+		GROW(pb->ivs, pb->niv, pb->maxiv);
+		pb->ivs[pb->niv].s = s;
+		pb->ivs[pb->niv].e = e;
+		pb->niv++;
+		(*count)++;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	*pp = p;
+	return NULL;
+}
+
 /* Parses one island "[...]" at *pp into pb. */
 static const char *
 parse_island(const char **pp, ParseBuf *pb)
@@ -359,6 +424,7 @@ parse_island(const char **pp, ParseBuf *pb)
 	for (;;)
 	{
 		const char *name = p;
+		const char *err;
 		size_t		len;
 		int			cls;
 
@@ -371,33 +437,11 @@ parse_island(const char **pp, ParseBuf *pb)
 			return "\"sessions\" must be the last part of an island.";
 		if (len == 8 && memcmp(name, "sessions", 8) == 0)
 		{
+			const char *err = parse_sessions(&p, pb, isl);
+
+			if (err != NULL)
+				return err;
 			have_sessions = true;
-			for (;;)
-			{
-				uint64		h = 0;
-				int			k;
-
-				for (k = 0; k < 16; k++, p++)
-				{
-					int			dv;
-
-					if (*p >= '0' && *p <= '9')
-						dv = *p - '0';
-					else if (*p >= 'a' && *p <= 'f')
-						dv = *p - 'a' + 10;
-					else if (*p >= 'A' && *p <= 'F')
-						dv = *p - 'A' + 10;
-					else
-						return "A session identity must be 16 hexadecimal digits.";
-					h = (h << 4) | (uint64) dv;
-				}
-				GROW(pb->sess, pb->nsess, pb->maxsess);
-				pb->sess[pb->nsess++] = h;
-				isl->nsess++;
-				if (*p != ',')
-					break;
-				p++;
-			}
 		}
 		else
 		{
@@ -407,27 +451,8 @@ parse_island(const char **pp, ParseBuf *pb)
 			if (cls <= lastcls)
 				return "Classes of an island must appear once each, in the order alert, interact, hold, wrapup, dialing, contacting, other.";
 			lastcls = cls;
-			for (;;)
-			{
-				const char *err;
-				int64		s,
-							e;
-
-				if ((err = utc_timestamp_parse(&p, &s)) != NULL)
-					return err;
-				if (*p++ != '/')
-					return "An interval must be two timestamps separated by /.";
-				if ((err = utc_timestamp_parse(&p, &e)) != NULL)
-					return err;
-				GROW(pb->ivs, pb->niv, pb->maxiv);
-				pb->ivs[pb->niv].s = s;
-				pb->ivs[pb->niv].e = e;
-				pb->niv++;
-				isl->n[cls]++;
-				if (*p != ',')
-					break;
-				p++;
-			}
+			if ((err = parse_intervals(&p, pb, &isl->n[cls])) != NULL)
+				return err;
 		}
 		{
 			const char *q = skip_ws(p);
