@@ -15,28 +15,6 @@
 
 #include "stitch_type.h"
 
-/* A pure microsecond interval (no day or month part). */
-static Datum
-us_interval(int64 us)
-{
-	Interval   *iv = palloc(sizeof(Interval));
-
-	iv->time = us;
-	iv->day = 0;
-	iv->month = 0;
-	return IntervalPGetDatum(iv);
-}
-
-/* Fills *iv as a pure microsecond interval and returns it as a Datum. */
-static inline Datum
-set_interval(Interval *iv, int64 us)
-{
-	iv->time = us;
-	iv->day = 0;
-	iv->month = 0;
-	return IntervalPGetDatum(iv);
-}
-
 #define INTERACTIONS_COLS 15
 
 /*
@@ -197,21 +175,21 @@ gcstitch_interactions(PG_FUNCTION_ARGS)
 		values[1] = TimestampTzGetDatum(m.started_at);
 		values[2] = TimestampTzGetDatum(m.ended_at);
 		values[3] = Int32GetDatum(m.fragments);
-		values[4] = set_interval(&iv[0], m.len[SC_ALERT]);
-		values[5] = set_interval(&iv[1], m.len[SC_INTERACT]);
-		values[6] = set_interval(&iv[2], m.len[SC_HOLD]);
-		values[7] = set_interval(&iv[3], m.len[SC_WRAPUP]);
-		values[8] = set_interval(&iv[4], m.len[SC_DIALING]);
-		values[9] = set_interval(&iv[5], m.len[SC_CONTACTING]);
-		values[10] = set_interval(&iv[6], m.len[SC_OTHER]);
-		values[11] = set_interval(&iv[7], m.handle);
-		values[12] = set_interval(&iv[8], m.gap);
+		values[4] = IntervalPGetDatum(interval_fill(&iv[0], m.len[SC_ALERT]));
+		values[5] = IntervalPGetDatum(interval_fill(&iv[1], m.len[SC_INTERACT]));
+		values[6] = IntervalPGetDatum(interval_fill(&iv[2], m.len[SC_HOLD]));
+		values[7] = IntervalPGetDatum(interval_fill(&iv[3], m.len[SC_WRAPUP]));
+		values[8] = IntervalPGetDatum(interval_fill(&iv[4], m.len[SC_DIALING]));
+		values[9] = IntervalPGetDatum(interval_fill(&iv[5], m.len[SC_CONTACTING]));
+		values[10] = IntervalPGetDatum(interval_fill(&iv[6], m.len[SC_OTHER]));
+		values[11] = IntervalPGetDatum(interval_fill(&iv[7], m.handle));
+		values[12] = IntervalPGetDatum(interval_fill(&iv[8], m.gap));
 		if (m.answered)
 			values[13] = TimestampTzGetDatum(m.answered_at);
 		else
 			nulls[13] = true;
 		if (m.has_soa)
-			values[14] = set_interval(&iv[9], m.speed_of_answer);
+			values[14] = IntervalPGetDatum(interval_fill(&iv[9], m.speed_of_answer));
 		else
 			nulls[14] = true;
 		put_result_row(rsinfo->setResult, rl, values, nulls, row.bytes);
@@ -287,7 +265,7 @@ PG_FUNCTION_INFO_V1(gcstitch_alert);
 Datum
 gcstitch_alert(PG_FUNCTION_ARGS)
 {
-	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_ALERT));
+	PG_RETURN_INTERVAL_P(interval_from_us(total_of(PG_GETARG_STITCH_P(0), TOTAL_ALERT)));
 }
 
 /* Total talk (interact) time. */
@@ -295,7 +273,7 @@ PG_FUNCTION_INFO_V1(gcstitch_talk);
 Datum
 gcstitch_talk(PG_FUNCTION_ARGS)
 {
-	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_TALK));
+	PG_RETURN_INTERVAL_P(interval_from_us(total_of(PG_GETARG_STITCH_P(0), TOTAL_TALK)));
 }
 
 /* Total hold time. */
@@ -303,7 +281,7 @@ PG_FUNCTION_INFO_V1(gcstitch_hold);
 Datum
 gcstitch_hold(PG_FUNCTION_ARGS)
 {
-	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_HOLD));
+	PG_RETURN_INTERVAL_P(interval_from_us(total_of(PG_GETARG_STITCH_P(0), TOTAL_HOLD)));
 }
 
 /* Total after-call work (wrapup) time. */
@@ -311,7 +289,7 @@ PG_FUNCTION_INFO_V1(gcstitch_acw);
 Datum
 gcstitch_acw(PG_FUNCTION_ARGS)
 {
-	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_ACW));
+	PG_RETURN_INTERVAL_P(interval_from_us(total_of(PG_GETARG_STITCH_P(0), TOTAL_ACW)));
 }
 
 /* Total handle time (talk + hold + acw + dialing + contacting). */
@@ -319,7 +297,7 @@ PG_FUNCTION_INFO_V1(gcstitch_handle);
 Datum
 gcstitch_handle(PG_FUNCTION_ARGS)
 {
-	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_HANDLE));
+	PG_RETURN_INTERVAL_P(interval_from_us(total_of(PG_GETARG_STITCH_P(0), TOTAL_HANDLE)));
 }
 
 /* Total dead air between fragments. */
@@ -327,7 +305,7 @@ PG_FUNCTION_INFO_V1(gcstitch_gap);
 Datum
 gcstitch_gap(PG_FUNCTION_ARGS)
 {
-	return us_interval(total_of(PG_GETARG_STITCH_P(0), TOTAL_GAP));
+	PG_RETURN_INTERVAL_P(interval_from_us(total_of(PG_GETARG_STITCH_P(0), TOTAL_GAP)));
 }
 
 /* Whether the value was stitched with the new-call rule. */
@@ -347,5 +325,5 @@ gcstitch_tolerance(PG_FUNCTION_ARGS)
 {
 	Stitch	   *v = PG_GETARG_STITCH_P(0);
 
-	return us_interval(v->tolerance);
+	PG_RETURN_INTERVAL_P(interval_from_us(v->tolerance));
 }

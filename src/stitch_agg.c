@@ -362,12 +362,13 @@ stitch_check_bounds(int64 start, int64 end)
 	}
 }
 
-static void
-null_tolerance(void)
+/* The error for a NULL tolerance or split_after_wrapup argument. */
+void
+stitch_null_rule_arg(const char *name)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-			 errmsg("tolerance must not be null")));
+			 errmsg("%s must not be null", name)));
 }
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -397,14 +398,6 @@ agg_context(FunctionCallInfo fcinfo, const char *what)
 	return ctx;
 }
 
-static void
-null_split(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-			 errmsg("split_after_wrapup must not be null")));
-}
-
 /* Checks the rule arguments of a row against the state (fast path: the same as the last row's). */
 static inline void
 state_check_rule_args(StitchState *st, FunctionCallInfo fcinfo)
@@ -413,16 +406,16 @@ state_check_rule_args(StitchState *st, FunctionCallInfo fcinfo)
 	bool		split = true;
 
 	if (PG_ARGISNULL(5))
-		null_tolerance();
+		stitch_null_rule_arg("tolerance");
 	if (PG_NARGS() > 6)
 	{
 		if (PG_ARGISNULL(6))
-			null_split();
+			stitch_null_rule_arg("split_after_wrapup");
 		split = PG_GETARG_BOOL(6);
 	}
 	tol = PG_GETARG_INTERVAL_P(5);
-	if (!st->has_rules || st->tol_arg.time != tol->time || st->tol_arg.day != tol->day ||
-		st->tol_arg.month != tol->month || st->rules.split_after_wrapup != split)
+	if (!st->has_rules || !stitch_same_tolerance_arg(&st->tol_arg, tol) ||
+		st->rules.split_after_wrapup != split)
 	{
 		StitchRules r;
 

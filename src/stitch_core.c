@@ -285,6 +285,43 @@ count_sessions(const StitchItem *items, int32 n, uint64 *sess)
 	return k;
 }
 
+#ifdef USE_ASSERT_CHECKING
+/*
+ * Every invariant of a built value (as tdigest's AssertCheck): header, rows valid and in canonical
+ * order without repeats, island sizes adding up, and the islands the rules cut from the rows.
+ */
+static void
+stitch_assert_valid(const Stitch *v)
+{
+	const StitchItem *items = STITCH_ITEMS(v);
+	const StitchIsland *isl = STITCH_ISLANDS(v);
+	StitchRules r = {.tolerance = v->tolerance, .split_after_wrapup = STITCH_SPLITS(v)};
+	int32	   *sizes = palloc(sizeof(int32) * (Size) v->nitems);
+	int64		total = 0;
+
+	Assert(v->version == STITCH_VERSION && (v->flags & ~STITCH_F_SPLIT_AFTER_WRAPUP) == 0);
+	Assert(v->unused == 0 && v->unused2 == 0 && v->unused3 == 0 && v->tolerance >= 0);
+	Assert(v->nislands >= 1 && v->nitems >= v->nislands);
+	Assert(VARSIZE(v) == stitch_size(v->nislands, v->nitems));
+	for (int32 i = 0; i < v->nitems; i++)
+	{
+		Assert(IS_VALID_TIMESTAMP(items[i].s) && IS_VALID_TIMESTAMP(items[i].e));
+		Assert(items[i].s <= items[i].e && STITCH_TAG_CLASS(items[i].tag) < STITCH_NCLASSES);
+		Assert(i == 0 || items[i].s > items[i - 1].s ||
+			   (items[i].s == items[i - 1].s && items[i].tag > items[i - 1].tag));
+	}
+	Assert(cut_islands(items, v->nitems, &r, sizes) == v->nislands);
+	for (int32 i = 0; i < v->nislands; i++)
+	{
+		Assert(isl[i].nitems >= 1 && isl[i].nitems == sizes[i]);
+		Assert(isl[i].nsess >= 0 && isl[i].nsess <= isl[i].nitems);
+		total += isl[i].nitems;
+	}
+	Assert(total == v->nitems);
+	pfree(sizes);
+}
+#endif
+
 /*
  * Builds the stored value of n >= 1 rows (sorted and deduplicated in place:
  * the array then holds the value's rows, so calling this twice is harmless).
@@ -331,6 +368,9 @@ stitch_build(StitchItem *items, int32 n, const StitchRules *r)
 	}
 	pfree(sess);
 	pfree(sizes);
+#ifdef USE_ASSERT_CHECKING
+	stitch_assert_valid(v);
+#endif
 	return v;
 }
 

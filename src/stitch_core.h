@@ -10,8 +10,6 @@
 #ifndef GCSTITCH_STITCH_CORE_H
 #define GCSTITCH_STITCH_CORE_H
 
-#include "postgres.h"
-
 #include "common/int.h"
 
 /* Type classes measured separately; every other segment type is "other". */

@@ -48,20 +48,16 @@ check_rule_args(WindowObject winobj, LabelState *ls, int nargs)
 	bool		split = true;
 
 	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("tolerance must not be null")));
+		stitch_null_rule_arg("tolerance");
 	if (nargs > ARG_SPLIT)
 	{
 		split = DatumGetBool(WinGetFuncArgCurrent(winobj, ARG_SPLIT, &isnull));
 		if (isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("split_after_wrapup must not be null")));
+			stitch_null_rule_arg("split_after_wrapup");
 	}
 	tol = DatumGetIntervalP(td);
 	if (ls->has_rules && split == ls->rules.split_after_wrapup &&
-		memcmp(&ls->tol_arg, tol, sizeof(Interval)) == 0)
+		stitch_same_tolerance_arg(&ls->tol_arg, tol))
 		return;
 	{
 		int64		us = stitch_tolerance_arg(tol);

@@ -595,7 +595,7 @@ stitch_v1_recv(StringInfo buf, const char **detail)
 	int32		i;
 	int			c;
 
-	if (buf->len - buf->cursor < 1 + 8 + 4 * 3)
+	if ((Size) (buf->len - buf->cursor) < sizeof(uint8) + sizeof(int64) + 3 * sizeof(int32))
 	{
 		*detail = "The value is shorter than its header.";
 		return NULL;
@@ -607,11 +607,12 @@ stitch_v1_recv(StringInfo buf, const char **detail)
 		return NULL;
 	}
 	tol = pq_getmsgint64(buf);
-	nisl = (int32) pq_getmsgint(buf, 4);
-	niv = (int32) pq_getmsgint(buf, 4);
-	nsess = (int32) pq_getmsgint(buf, 4);
+	nisl = (int32) pq_getmsgint(buf, sizeof(int32));
+	niv = (int32) pq_getmsgint(buf, sizeof(int32));
+	nsess = (int32) pq_getmsgint(buf, sizeof(int32));
 	if (nisl < 1 || niv < 1 || nsess < 0 ||
-		(int64) nisl * 32 + (int64) niv * 16 + (int64) nsess * 8 != (int64) (buf->len - buf->cursor))
+		(int64) nisl * (int64) sizeof(V1Island) + (int64) niv * (int64) sizeof(V1Interval) +
+		(int64) nsess * (int64) sizeof(uint64) != (int64) (buf->len - buf->cursor))
 	{
 		*detail = "The counts do not match the length of the value.";
 		return NULL;
@@ -631,8 +632,8 @@ stitch_v1_recv(StringInfo buf, const char **detail)
 	for (i = 0; i < nisl; i++)
 	{
 		for (c = 0; c < STITCH_NCLASSES; c++)
-			isl[i].n[c] = (int32) pq_getmsgint(buf, 4);
-		isl[i].nsess = (int32) pq_getmsgint(buf, 4);
+			isl[i].n[c] = (int32) pq_getmsgint(buf, sizeof(int32));
+		isl[i].nsess = (int32) pq_getmsgint(buf, sizeof(int32));
 	}
 	for (i = 0; i < niv; i++)
 	{

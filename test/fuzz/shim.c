@@ -420,6 +420,14 @@ fuzz_fail(const char *fmt,...)
 	abort();
 }
 
+/* A failed Assert of gcstitch's code (built with USE_ASSERT_CHECKING here) is a finding. */
+void
+ExceptionalCondition(const char *conditionName, const char *errorType, const char *fileName,
+					 int lineNumber)
+{
+	fuzz_fail("%s(\"%s\") at %s:%d", errorType, conditionName, fileName, lineNumber);
+}
+
 Datum
 fuzz_fmgr1(PGFunction fn, Datum arg)
 {
