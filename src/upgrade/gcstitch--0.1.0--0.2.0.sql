@@ -1312,6 +1312,42 @@ COMMENT ON FUNCTION @extschema@.import_open(text, boolean) IS
 
 GRANT EXECUTE ON FUNCTION @extschema@.import_open(text, boolean) TO gcstitch_analyst;
 
+CREATE FUNCTION @extschema@.import_winners(batch @extschema@.import_item[], superseded int[])
+    RETURNS int[]
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+    -- Planned for the batch at hand: a plan cached while the tables were small (after a TRUNCATE,
+    -- say) would look the stored versions up by reading them whole, for every conversation.
+    SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+    winners int[];
+BEGIN
+    -- The good conversations of the batch not superseded in the text, then only those at least
+    -- as new as the stored version: (ended, conversation_end, last_event_at) compared in that
+    -- order, NULLs lowest; on a tie the incoming one replaces the stored one.
+    SELECT coalesce(array_agg(i.ordinal ORDER BY i.ordinal), '{}')
+      INTO winners
+      FROM unnest(batch) i
+     WHERE i.reason IS NULL
+       AND i.ordinal <> ALL (superseded)
+       AND NOT EXISTS (
+           SELECT FROM @extschema@.conversation c
+            WHERE c.conversation_id = i.conversation_id
+              AND (c.conversation_end IS NOT NULL,
+                   coalesce(c.conversation_end, '-infinity'),
+                   coalesce(c.last_event_at, '-infinity'))
+                > (i.conversation_end IS NOT NULL,
+                   coalesce(i.conversation_end, '-infinity'),
+                   coalesce(i.last_event_at, '-infinity')));
+    RETURN winners;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import_winners(@extschema@.import_item[], int[]) IS
+    'Internal to import(): the ordinals of the items of a batch to store: good, not superseded in the text, at least as new as the stored version';
+
+GRANT EXECUTE ON FUNCTION @extschema@.import_winners(@extschema@.import_item[], int[]) TO gcstitch_analyst;
+
 CREATE OR REPLACE FUNCTION @extschema@.import(doc text, strict boolean DEFAULT true)
     RETURNS TABLE (conversations int, segments int, metrics int, replaced int, rejected int)
     LANGUAGE plpgsql VOLATILE STRICT
@@ -1368,23 +1404,9 @@ BEGIN
             next_superseded := next_superseded + 1;
         END LOOP;
 
-        -- The batch's conversations that are the newest version in the text, then only those at
-        -- least as new as the stored version: (ended, conversation_end, last_event_at) compared
-        -- in that order, NULLs lowest; on a tie the incoming one replaces the stored one.
-        SELECT coalesce(array_agg(i.ordinal ORDER BY i.ordinal), '{}')
-          INTO winners
-          FROM unnest(batch) i
-         WHERE i.reason IS NULL
-           AND i.ordinal <> ALL (superseded[first_superseded:next_superseded - 1])
-           AND NOT EXISTS (
-               SELECT FROM @extschema@.conversation c
-                WHERE c.conversation_id = i.conversation_id
-                  AND (c.conversation_end IS NOT NULL,
-                       coalesce(c.conversation_end, '-infinity'),
-                       coalesce(c.last_event_at, '-infinity'))
-                    > (i.conversation_end IS NOT NULL,
-                       coalesce(i.conversation_end, '-infinity'),
-                       coalesce(i.last_event_at, '-infinity')));
+        -- The batch's conversations that are the newest version in the text and at least as new
+        -- as the stored version.
+        winners := @extschema@.import_winners(batch, superseded[first_superseded:next_superseded - 1]);
 
         -- The batch in one subtransaction. Should the database refuse (a value too long for an
         -- index entry, a constraint or trigger of the user's, ...), 64 at a time, and a refused
