@@ -24,6 +24,7 @@
 #include "utils/tuplestore.h"
 #include "utils/typcache.h"
 
+#include "import_versions.h"
 #include "json_reader.h"
 
 /* Columns of gcstitch.import_item, in order. */
@@ -332,11 +333,112 @@ RejectItem(Reader *reader, json_object *conv, const ConvSummary *sum, const Walk
 	nulls[ITEM_REASON] = nulls[ITEM_CONVERSATION] = false;
 }
 
+/* Columns of import_parse's result, in order. */
+typedef enum BatchColumn
+{
+	BATCH_ITEMS, BATCH_REJECTS, BATCH_SUPERSEDED,
+	BATCH_NATTS
+} BatchColumn;
+
+/* A batch's rows stop growing at this many bytes, whatever its number of conversations. */
+#define BATCH_MAX_BYTES (8 * 1024 * 1024)
+
+/* The items of the batch being filled, in their own context (reset after each batch). */
+typedef struct Batch
+{
+	MemoryContext cxt;
+	TupleDesc	desc;			/* import_item */
+	Oid			type;
+	Datum	   *items;
+	int			n;
+	int			capacity;
+	Size		bytes;
+	int			rejects;
+} Batch;
+
+/* Adds an item built from values and nulls (formed in the batch's context). */
+static void
+BatchAdd(Batch *batch, Datum *values, bool *nulls)
+{
+	MemoryContext old = MemoryContextSwitchTo(batch->cxt);
+	HeapTuple	tuple = heap_form_tuple(batch->desc, values, nulls);
+
+	if (batch->n == batch->capacity)
+	{
+		batch->capacity = Max(64, batch->capacity * 2);
+		batch->items = batch->items == NULL ? palloc(sizeof(Datum) * batch->capacity) :
+			repalloc(batch->items, sizeof(Datum) * batch->capacity);
+	}
+	batch->items[batch->n++] = HeapTupleGetDatum(tuple);
+	batch->bytes += tuple->t_len;
+	if (!nulls[ITEM_REASON])
+		batch->rejects++;
+	MemoryContextSwitchTo(old);
+}
+
+/* Puts the batch as one result row (when it has items) and empties it. */
+static void
+BatchFlush(Batch *batch, ReturnSetInfo *rsinfo)
+{
+	Datum		values[BATCH_NATTS];
+	bool		nulls[BATCH_NATTS] = {false, false, true};
+	MemoryContext old;
+
+	if (batch->n == 0)
+		return;
+	old = MemoryContextSwitchTo(batch->cxt);
+	values[BATCH_ITEMS] = PointerGetDatum(construct_array(batch->items, batch->n, batch->type,
+														  -1, false, TYPALIGN_DOUBLE));
+	values[BATCH_REJECTS] = Int32GetDatum(batch->rejects);
+	values[BATCH_SUPERSEDED] = (Datum) 0;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(batch->cxt);
+	batch->items = NULL;
+	batch->n = batch->capacity = batch->rejects = 0;
+	batch->bytes = 0;
+}
+
+/* The last result row: the ordinals of the conversations superseded in the text. */
+static void
+PutSuperseded(VersionSet *versions, ReturnSetInfo *rsinfo)
+{
+	Datum		values[BATCH_NATTS] = {0};
+	bool		nulls[BATCH_NATTS] = {true, true, false};
+	int			n;
+	int		   *ordinals = versions_superseded(versions, &n);
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		elems[i] = Int32GetDatum(ordinals[i]);
+	values[BATCH_SUPERSEDED] = PointerGetDatum(construct_array(elems, n, INT4OID, 4, true,
+															   TYPALIGN_INT));
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/* Records the version of a conversation walked without error. */
+static void
+AddVersion(VersionSet *versions, const ConvSummary *sum, int ordinal)
+{
+	ConvVersion version;
+	text	   *id = DatumGetTextPP(sum->conversation_id_text);
+
+	version.has_end = sum->has_end;
+	version.end = sum->end;
+	version.has_last_event = sum->has_last_event;
+	version.last_event = sum->last_event;
+	versions_add(versions, VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id), ordinal, &version);
+}
+
 /*
- * import_parse(doc text, client_id_attributes text[], strict boolean) RETURNS SETOF import_item:
- * one row per conversation with its segment and metric rows as arrays and its JSON path, or
- * (strict false) a reject row with json_path, sqlstate, reason and the conversation as json-c
- * writes it.
+ * import_parse(doc text, client_id_attributes text[], strict boolean, batch_size int) RETURNS
+ * TABLE (items import_item[], rejects int, superseded int[]): the conversations of the text in
+ * batches of at most batch_size (fewer when their rows pass BATCH_MAX_BYTES), in text order,
+ * each with its segment and metric rows as arrays and its JSON path, or (strict false) a reject
+ * with json_path, sqlstate, reason and the conversation as json-c writes it; rejects counts the
+ * batch's rejects. Then one last row (items NULL): superseded lists, ascending, the ordinals of
+ * the conversations a newer or later version in the same text supersedes. Memory: the text, one
+ * batch, one entry per conversationId; the rows go to the tuplestore (on disk past work_mem).
  */
 PG_FUNCTION_INFO_V1(gcstitch_import_parse);
 Datum
@@ -344,22 +446,34 @@ gcstitch_import_parse(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	bool		strict = PG_GETARG_BOOL(2);
+	int32		batch_size = PG_GETARG_INT32(3);
 	ImportSink	sink = {{ImportPutSegment, ImportPutMetric}};
 	Oid			segtype,
 				mettype;
+	Batch		batch = {0};
+	VersionSet *versions;
 	Reader		reader;
 	json_object *conv;
 	int			ordinal = 0;
 	MemoryContext old;
 
+	if (batch_size < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("batch_size must be at least 1")));
 	InitMaterializedSRF(fcinfo, 0);
-	if (rsinfo->setDesc->natts != ITEM_NATTS)
-		elog(ERROR, "import_item has %d columns, expected %d", rsinfo->setDesc->natts, ITEM_NATTS);
-	sink.segments.desc = ElementRowType(rsinfo->setDesc, ITEM_SEGMENTS, SEG_NATTS, &segtype);
-	sink.metrics.desc = ElementRowType(rsinfo->setDesc, ITEM_METRICS, MET_NATTS, &mettype);
+	if (rsinfo->setDesc->natts != BATCH_NATTS)
+		elog(ERROR, "import_parse has %d columns, expected %d", rsinfo->setDesc->natts, BATCH_NATTS);
+	batch.desc = ElementRowType(rsinfo->setDesc, BATCH_ITEMS, ITEM_NATTS, &batch.type);
+	sink.segments.desc = ElementRowType(batch.desc, ITEM_SEGMENTS, SEG_NATTS, &segtype);
+	sink.metrics.desc = ElementRowType(batch.desc, ITEM_METRICS, MET_NATTS, &mettype);
 	json_reader_start(&reader, PG_GETARG_TEXT_PP(0), PG_GETARG_ARRAYTYPE_P(1));
+	batch.cxt = AllocSetContextCreate(reader.call_cxt, "gcstitch import batch",
+									  ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(reader.call_cxt);
+	versions = versions_create(reader.opts.hash_seed);
 
-	old = MemoryContextSwitchTo(reader.conv_cxt);
+	MemoryContextSwitchTo(reader.conv_cxt);
 	while (json_stream_next(reader.stream, &conv))
 	{
 		Datum		values[ITEM_NATTS];
@@ -379,14 +493,20 @@ gcstitch_import_parse(PG_FUNCTION_ARGS)
 			GoodItem(&sum, &sink, segtype, mettype, values, nulls);
 			values[ITEM_JSON_PATH] = CStringGetTextDatum(ConversationPath(&reader, NULL));
 			nulls[ITEM_JSON_PATH] = false;
+			AddVersion(versions, &sum, ordinal);
 		}
 		else if (strict)
 			json_reader_report_error(&reader, conv, &sum, &err);
 		else
 			RejectItem(&reader, conv, &sum, &err, values, nulls);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		BatchAdd(&batch, values, nulls);
 		MemoryContextReset(reader.conv_cxt);
+		if (batch.n >= batch_size || batch.bytes >= BATCH_MAX_BYTES)
+			BatchFlush(&batch, rsinfo);
 	}
+	BatchFlush(&batch, rsinfo);
+	MemoryContextSwitchTo(reader.call_cxt);
+	PutSuperseded(versions, rsinfo);
 	MemoryContextSwitchTo(old);
 	json_reader_end(&reader);
 	return (Datum) 0;

@@ -1225,6 +1225,18 @@ COMMENT ON FUNCTION @extschema@.import_conversations(text, int[]) IS
     'Internal to import(): the conversations at these positions of an export (ascending, from 1), with their JSON path, as JSON';
 GRANT EXECUTE ON FUNCTION @extschema@.import_conversations(text, int[]) TO gcstitch_analyst;
 
+-- import_parse returns the conversations in batches, then the ones superseded in the text
+-- (import() keeps memory near the size of the text; issue 11).
+DROP FUNCTION @extschema@.import_parse(text, text[], boolean);
+CREATE FUNCTION @extschema@.import_parse(doc text, client_id_attributes text[], strict boolean,
+                                         batch_size int)
+    RETURNS TABLE (items @extschema@.import_item[], rejects int, superseded int[])
+    AS 'MODULE_PATHNAME', 'gcstitch_import_parse'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION @extschema@.import_parse(text, text[], boolean, int) IS
+    'Internal to import(): parses an export in one pass into batches of at most batch_size conversations (rejects: how many are bad), then a last row listing the conversations superseded by a newer or later version in the text; strict => false returns bad conversations as rejects instead of raising';
+GRANT EXECUTE ON FUNCTION @extschema@.import_parse(text, text[], boolean, int) TO gcstitch_analyst;
+
 CREATE FUNCTION @extschema@.import_store(items @extschema@.import_item[], ordinals int[],
                                          OUT conversations int, OUT segments int, OUT metrics int,
                                          OUT replaced int, OUT refused_state text,
@@ -1276,32 +1288,104 @@ COMMENT ON FUNCTION @extschema@.import_store(@extschema@.import_item[], int[]) I
     'Internal to import(): replaces the stored versions of the items with these ordinals, in a subtransaction; a refusal caused by the data comes back as its SQLSTATE, message and detail';
 GRANT EXECUTE ON FUNCTION @extschema@.import_store(@extschema@.import_item[], int[]) TO gcstitch_analyst;
 
+CREATE FUNCTION @extschema@.import_open(doc text, strict boolean) RETURNS refcursor
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+    -- A custom plan would hold doc as a constant: one copy of the text made by the planner and
+    -- one in the cached plan. A generic plan keeps it a parameter, read by import_parse alone.
+    SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+    parsed refcursor;
+BEGIN
+    OPEN parsed SCROLL FOR
+        SELECT p.items, p.rejects, p.superseded
+          FROM @extschema@.import_parse(doc,
+                                        coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
+                                                 '{X-Genesys-Client-Id}'),
+                                        strict, 1000) p;
+    RETURN parsed;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import_open(text, boolean) IS
+    'Internal to import(): a scrollable cursor over import_parse(doc, the client id attributes of gcstitch.settings, strict, 1000)';
+
+GRANT EXECUTE ON FUNCTION @extschema@.import_open(text, boolean) TO gcstitch_analyst;
+
+CREATE FUNCTION @extschema@.import_winners(batch @extschema@.import_item[], superseded int[])
+    RETURNS int[]
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+    -- Planned for the batch at hand: a plan cached while the tables were small (after a TRUNCATE,
+    -- say) would look the stored versions up by reading them whole, for every conversation.
+    SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+    winners int[];
+BEGIN
+    -- The good conversations of the batch not superseded in the text, then only those at least
+    -- as new as the stored version: (ended, conversation_end, last_event_at) compared in that
+    -- order, NULLs lowest; on a tie the incoming one replaces the stored one.
+    SELECT coalesce(array_agg(i.ordinal ORDER BY i.ordinal), '{}')
+      INTO winners
+      FROM unnest(batch) i
+     WHERE i.reason IS NULL
+       AND i.ordinal <> ALL (superseded)
+       AND NOT EXISTS (
+           SELECT FROM @extschema@.conversation c
+            WHERE c.conversation_id = i.conversation_id
+              AND (c.conversation_end IS NOT NULL,
+                   coalesce(c.conversation_end, '-infinity'),
+                   coalesce(c.last_event_at, '-infinity'))
+                > (i.conversation_end IS NOT NULL,
+                   coalesce(i.conversation_end, '-infinity'),
+                   coalesce(i.last_event_at, '-infinity')));
+    RETURN winners;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import_winners(@extschema@.import_item[], int[]) IS
+    'Internal to import(): the ordinals of the items of a batch to store: good, not superseded in the text, at least as new as the stored version';
+
+GRANT EXECUTE ON FUNCTION @extschema@.import_winners(@extschema@.import_item[], int[]) TO gcstitch_analyst;
+
 CREATE OR REPLACE FUNCTION @extschema@.import(doc text, strict boolean DEFAULT true)
     RETURNS TABLE (conversations int, segments int, metrics int, replaced int, rejected int)
     LANGUAGE plpgsql VOLATILE STRICT
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    items     @extschema@.import_item[];
+    parsed    refcursor;
+    batch     @extschema@.import_item[];
+    batch_rejects int;
+    superseded int[];
+    next_superseded int := 1;   -- first element of superseded past the batches stored so far
+    first_superseded int;
+    last_ordinal int;
     winners   int[];
+    unused    int[];
     chunk     @extschema@.import_item[];
     item      @extschema@.import_item;
     k         int;
+    n         int;
     stored    record;
     refused   int[] := '{}';    -- ordinals of conversations the database refused
+    refused_id     text[] := '{}';
     refused_state  text[] := '{}';
     refused_reason text[] := '{}';
 BEGIN
-    SELECT coalesce(array_agg(i ORDER BY i.ordinal), '{}')
-      INTO items
-      FROM @extschema@.import_parse(doc,
-                                    coalesce((SELECT s.client_id_attributes FROM @extschema@.settings s),
-                                             '{X-Genesys-Client-Id}'),
-                                    strict) i;
     conversations := 0;
     segments := 0;
     metrics := 0;
     replaced := 0;
+    rejected := 0;
+
+    -- The text is parsed in one pass, into batches of 1,000 conversations held by the cursor's
+    -- tuplestore (on disk past work_mem), so memory stays near the size of the text. The last row
+    -- lists the conversations superseded by a newer version in the same text (ties: the later
+    -- one): only the newest version of each is stored.
+    parsed := @extschema@.import_open(doc, strict);
+    FETCH LAST FROM parsed INTO batch, batch_rejects, superseded;
+    MOVE ABSOLUTE 0 FROM parsed;
 
     -- Importing transactions take turns: one exclusive lock, held until commit, so that each
     -- reads the stored versions only once no other import can change them (every later statement
@@ -1311,84 +1395,88 @@ BEGIN
     -- parsed above, before waiting.
     PERFORM pg_catalog.pg_advisory_xact_lock(1734570867, 0);
 
-    -- The newest version of each conversation in the text (ties: the later one), then only those
-    -- at least as new as the stored version: (ended, conversation_end, last_event_at) compared
-    -- in that order, NULLs lowest; on a tie the incoming one replaces the stored one.
-    SELECT coalesce(array_agg(n.ordinal ORDER BY n.ordinal), '{}')
-      INTO winners
-      FROM (SELECT DISTINCT ON (i.conversation_id)
-                   i.ordinal, i.conversation_id, i.conversation_end, i.last_event_at
-              FROM unnest(items) i
-             WHERE i.reason IS NULL
-             ORDER BY i.conversation_id, i.conversation_end IS NOT NULL DESC,
-                      i.conversation_end DESC NULLS LAST, i.last_event_at DESC NULLS LAST,
-                      i.ordinal DESC) n
-     WHERE NOT EXISTS (
-           SELECT FROM @extschema@.conversation c
-            WHERE c.conversation_id = n.conversation_id
-              AND (c.conversation_end IS NOT NULL,
-                   coalesce(c.conversation_end, '-infinity'),
-                   coalesce(c.last_event_at, '-infinity'))
-                > (n.conversation_end IS NOT NULL,
-                   coalesce(n.conversation_end, '-infinity'),
-                   coalesce(n.last_event_at, '-infinity')));
-
-    -- All of them in one subtransaction. Should the database refuse (a value too long for an
-    -- index entry, a constraint or trigger of the user's, ...), 64 at a time, and a refused group
-    -- one by one: each refused conversation is rejected (strict => false) or named in the error.
-    stored := @extschema@.import_store(items, winners);
-    conversations := stored.conversations;
-    segments := stored.segments;
-    metrics := stored.metrics;
-    replaced := stored.replaced;
-    FOR chunk IN SELECT array_agg(g.i ORDER BY (g.i).ordinal)
-                   FROM (SELECT i, (row_number() OVER (ORDER BY i.ordinal) - 1) / 64 AS n
-                           FROM unnest(items) i JOIN unnest(winners) w(ordinal) USING (ordinal)) g
-                  WHERE stored.refused_state IS NOT NULL
-                  GROUP BY g.n ORDER BY g.n LOOP
-        FOR k IN 0 .. cardinality(chunk) LOOP
-            -- k = 0: the group; then, if the database refused the group, each of its conversations
-            IF k = 0 THEN
-                stored := @extschema@.import_store(chunk, ARRAY(SELECT c.ordinal FROM unnest(chunk) c));
-            ELSE
-                item := chunk[k];
-                stored := @extschema@.import_store(ARRAY[item], ARRAY[item.ordinal]);
-            END IF;
-            conversations := conversations + stored.conversations;
-            segments := segments + stored.segments;
-            metrics := metrics + stored.metrics;
-            replaced := replaced + stored.replaced;
-            EXIT WHEN k = 0 AND stored.refused_state IS NULL;
-            CONTINUE WHEN k = 0 OR stored.refused_state IS NULL;
-            IF strict THEN
-                RAISE EXCEPTION 'cannot store conversation % at %',
-                                '"' || left(item.conversation_id, 80) || '"'
-                                || CASE WHEN length(item.conversation_id) > 80 THEN '...' ELSE '' END,
-                                item.json_path
-                      USING ERRCODE = stored.refused_state,
-                            DETAIL = stored.refused_message
-                                     || CASE WHEN stored.refused_detail <> '' THEN ': ' || stored.refused_detail ELSE '' END;
-            END IF;
-            refused := refused || item.ordinal;
-            refused_state := refused_state || stored.refused_state;
-            refused_reason := refused_reason
-                || (format('The database refused to store it: %s.', stored.refused_message)
-                    || CASE WHEN stored.refused_detail <> '' THEN ' ' || stored.refused_detail ELSE '' END);
+    LOOP
+        FETCH parsed INTO batch, batch_rejects, unused;
+        EXIT WHEN NOT FOUND OR batch IS NULL;
+        last_ordinal := (batch[cardinality(batch)]).ordinal;
+        first_superseded := next_superseded;
+        WHILE next_superseded <= cardinality(superseded) AND superseded[next_superseded] <= last_ordinal LOOP
+            next_superseded := next_superseded + 1;
         END LOOP;
-    END LOOP;
 
-    INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
-    SELECT r.conversation_id, r.json_path, r.sqlstate, r.reason, r.conversation
-      FROM (SELECT i.ordinal, i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
-              FROM unnest(items) i
+        -- The batch's conversations that are the newest version in the text and at least as new
+        -- as the stored version.
+        winners := @extschema@.import_winners(batch, superseded[first_superseded:next_superseded - 1]);
+
+        -- The batch in one subtransaction. Should the database refuse (a value too long for an
+        -- index entry, a constraint or trigger of the user's, ...), 64 at a time, and a refused
+        -- group one by one: each refused conversation is rejected (strict => false) or named in
+        -- the error.
+        stored := @extschema@.import_store(batch, winners);
+        conversations := conversations + stored.conversations;
+        segments := segments + stored.segments;
+        metrics := metrics + stored.metrics;
+        replaced := replaced + stored.replaced;
+        FOR chunk IN SELECT array_agg(g.i ORDER BY (g.i).ordinal)
+                       FROM (SELECT i, (row_number() OVER (ORDER BY i.ordinal) - 1) / 64 AS n
+                               FROM unnest(batch) i JOIN unnest(winners) w(ordinal) USING (ordinal)) g
+                      WHERE stored.refused_state IS NOT NULL
+                      GROUP BY g.n ORDER BY g.n LOOP
+            FOR k IN 0 .. cardinality(chunk) LOOP
+                -- k = 0: the group; then, if the database refused the group, each of its conversations
+                IF k = 0 THEN
+                    stored := @extschema@.import_store(chunk, ARRAY(SELECT c.ordinal FROM unnest(chunk) c));
+                ELSE
+                    item := chunk[k];
+                    stored := @extschema@.import_store(ARRAY[item], ARRAY[item.ordinal]);
+                END IF;
+                conversations := conversations + stored.conversations;
+                segments := segments + stored.segments;
+                metrics := metrics + stored.metrics;
+                replaced := replaced + stored.replaced;
+                EXIT WHEN k = 0 AND stored.refused_state IS NULL;
+                CONTINUE WHEN k = 0 OR stored.refused_state IS NULL;
+                IF strict THEN
+                    RAISE EXCEPTION 'cannot store conversation % at %',
+                                    '"' || left(item.conversation_id, 80) || '"'
+                                    || CASE WHEN length(item.conversation_id) > 80 THEN '...' ELSE '' END,
+                                    item.json_path
+                          USING ERRCODE = stored.refused_state,
+                                DETAIL = stored.refused_message
+                                         || CASE WHEN stored.refused_detail <> '' THEN ': ' || stored.refused_detail ELSE '' END;
+                END IF;
+                refused := refused || item.ordinal;
+                refused_id := refused_id || item.conversation_id;
+                refused_state := refused_state || stored.refused_state;
+                refused_reason := refused_reason
+                    || (format('The database refused to store it: %s.', stored.refused_message)
+                        || CASE WHEN stored.refused_detail <> '' THEN ' ' || stored.refused_detail ELSE '' END);
+            END LOOP;
+        END LOOP;
+
+        -- Conversations found bad while reading (strict => false), in text order.
+        IF batch_rejects > 0 THEN
+            INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
+            SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
+              FROM unnest(batch) i
              WHERE i.reason IS NOT NULL
-            UNION ALL
-            SELECT f.ordinal, i.conversation_id, c.json_path, f.sqlstate, f.reason, c.conversation
-              FROM unnest(refused, refused_state, refused_reason) f(ordinal, sqlstate, reason)
-              JOIN unnest(items) i USING (ordinal)
-              JOIN @extschema@.import_conversations(doc, refused) c USING (ordinal)) r
-     ORDER BY r.ordinal;
-    GET DIAGNOSTICS rejected = ROW_COUNT;
+             ORDER BY i.ordinal;
+            GET DIAGNOSTICS n = ROW_COUNT;
+            rejected := rejected + n;
+        END IF;
+    END LOOP;
+    CLOSE parsed;
+
+    -- The conversations the database refused, in text order, with their JSON read again.
+    IF cardinality(refused) > 0 THEN
+        INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
+        SELECT f.conversation_id, c.json_path, f.sqlstate, f.reason, c.conversation
+          FROM unnest(refused, refused_id, refused_state, refused_reason) f(ordinal, conversation_id, sqlstate, reason)
+          JOIN @extschema@.import_conversations(doc, refused) c USING (ordinal)
+         ORDER BY f.ordinal;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        rejected := rejected + n;
+    END IF;
 
     RETURN NEXT;
 END
