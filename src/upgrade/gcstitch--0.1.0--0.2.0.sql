@@ -2069,7 +2069,7 @@ COMMENT ON FUNCTION @extschema@.refresh_queue_visits() IS
     'Internal to refresh(): replaces the queue visits of the claimed conversations, noting their instants';
 
 -- The regions to recompute: per stitching key, the changed spans grown to whole gap-components.
-CREATE FUNCTION @extschema@.refresh_regions(tolerance interval, span_bound interval) RETURNS void
+CREATE FUNCTION @extschema@.refresh_regions(tolerance interval, span_bound interval, everything boolean) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -2082,7 +2082,13 @@ BEGIN
     WHERE g.purpose = 'agent' AND g.segment_end IS NOT NULL
     GROUP BY 1, 2;
     INSERT INTO pg_temp.gcstitch_region (stitch_key, lo, hi) SELECT s.stitch_key, s.lo, s.hi FROM pg_temp.gcstitch_seed s;
-    -- ...and the stored interactions that hold one of them.
+    -- ...and the stored interactions that hold one of them: none in a rebuild, whose emptied store
+    -- would only be searched for deleted rows (every conversation against every index entry).
+    IF everything THEN
+        PERFORM @extschema@.refresh_merge_regions(tolerance);
+        ANALYZE pg_temp.gcstitch_region;
+        RETURN;
+    END IF;
     INSERT INTO pg_temp.gcstitch_region (stitch_key, lo, hi)
     SELECT i.stitch_key, i.started_at, i.ended_at
     FROM @extschema@.interaction_store i
@@ -2106,7 +2112,7 @@ BEGIN
     ANALYZE pg_temp.gcstitch_region;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_regions(interval, interval) IS
+COMMENT ON FUNCTION @extschema@.refresh_regions(interval, interval, boolean) IS
     'Internal to refresh(): per stitching key, the spans the claimed conversations touch, grown by the stored interactions within the tolerance until their ends are gaps over it';
 
 -- Merges the regions of a key that overlap or lie within the tolerance of each other.
@@ -2641,7 +2647,7 @@ BEGIN
     PERFORM @extschema@.refresh_reported_metrics();
     PERFORM @extschema@.refresh_queue_visits();
     PERFORM @extschema@.refresh_regions(st.gap_tolerance,
-                                        (SELECT r.island_span_bound FROM @extschema@.refresh_state r));
+                                        (SELECT r.island_span_bound FROM @extschema@.refresh_state r), everything);
     PERFORM @extschema@.refresh_region_segments();
     PERFORM @extschema@.refresh_region_islands(st.gap_tolerance, st.split_after_wrapup);
     PERFORM @extschema@.refresh_replace_islands();
