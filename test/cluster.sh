@@ -147,7 +147,7 @@ stop_cluster() {
 	[ -z "${INSTALL_DIR:-}" ] || rm -rf "$INSTALL_DIR"
 }
 
-# Runs every pgTAP file of test/pgtap/ with pg_prove in a fresh database gcstitch_tap, appending the
+# Runs every pgTAP file of test/pgtap/ (or those of PGTAP_FILES) with pg_prove in a fresh database gcstitch_tap, appending the
 # output to the log file $1. Sets TAP_PASSED and TAP_FAILED (assertions; a file that dies or breaks
 # its plan without a "not ok" line, or a database that cannot be set up, counts once).
 run_pgtap() {
@@ -157,7 +157,7 @@ run_pgtap() {
 	psql -q -X -v ON_ERROR_STOP=1 -c 'CREATE DATABASE gcstitch_tap' &&
 		psql -q -X -v ON_ERROR_STOP=1 -d gcstitch_tap -c 'CREATE EXTENSION pgtap; CREATE EXTENSION gcstitch' ||
 		TAP_FAILED=$((TAP_FAILED + 1))
-	for tap_file in test/pgtap/*.sql; do
+	for tap_file in ${PGTAP_FILES:-test/pgtap/*.sql}; do
 		[ -e "$tap_file" ] || continue
 		pg_prove --verbose -d gcstitch_tap "$tap_file" >"$file_log" 2>&1
 		tap_status=$?

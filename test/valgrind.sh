@@ -13,6 +13,8 @@
 # and json-c allocations, reads/writes outside malloc'd blocks, uninitialised values reaching a
 # branch or a system call (e.g. padding bytes sent to the client).
 # Usage: bash test/valgrind.sh          (logs are kept in the directory it prints)
+#   REGRESS="import_shapes import_errors" PGTAP_FILES="test/pgtap/import_*.sql" bash test/valgrind.sh
+#   covers only those files (REGRESS: regression file names; PGTAP_FILES: a glob or a list).
 # Known PostgreSQL noise is suppressed by test/valgrind.supp.
 set -u
 cd "$(dirname "$0")/.."
@@ -51,7 +53,7 @@ echo "starting the postmaster under valgrind (logs: $LOG_DIR)"
 as_cluster_owner "$BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -p "$WRAPPER" -t 600 -w start >/dev/null ||
 	{ cat "$CLUSTER_DIR/server.log" "$LOG_DIR"/*.log >&2; exit 1; }
 
-make -s PG_CONFIG="$PG_CONFIG" installcheck >"$LOG_DIR/regress.log" 2>&1
+make -s PG_CONFIG="$PG_CONFIG" installcheck ${REGRESS:+REGRESS="$REGRESS"} >"$LOG_DIR/regress.log" 2>&1
 regress_status=$?
 cat "$LOG_DIR/regress.log"
 [ -s regression.diffs ] && cp regression.diffs "$LOG_DIR/"
