@@ -19,7 +19,6 @@ WORK_MEM=${WORK_MEM:-1GB}
 ROUNDS=${ROUNDS:-3}
 
 ensure_packages || exit 1
-# The benchmark runs against the machine-wide install: hold the lock from install to the end.
 build_and_install >/dev/null || { echo "build failed" >&2; exit 1; }
 CLUSTER_EXTRA_CONF="shared_buffers = '2GB'
 max_parallel_workers = 8
