@@ -650,6 +650,70 @@ DivisionIds(Walk *w, json_object *v)
 	return true;
 }
 
+/* Reads one member of a conversation object (unknown members are skipped); false on an error. */
+static bool
+ReadConversationMember(Walk *w, const char *key, json_object *v, json_object **participants,
+					   json_object **start_v, json_object **end_v)
+{
+	ConvSummary *sum = w->summary;
+	const char *s;
+	int			len;
+	bool		ok = true;
+	bool		isnull;
+
+	if (strcmp(key, "conversationId") == 0)
+	{
+		ok = GetString(w, v, key, &s, &len);
+		if (ok && (s == NULL || len == 0))
+			ok = Fail(w, key, "The conversationId must be a non-empty string.");
+		if (ok)
+		{
+			sum->conversation_id = s;
+			sum->conversation_id_len = len;
+		}
+	}
+	else if (strcmp(key, "conversationStart") == 0)
+	{
+		ok = DateField(w, *start_v = v, key, &sum->start, &isnull);
+		sum->has_start = ok && !isnull;
+	}
+	else if (strcmp(key, "conversationEnd") == 0)
+	{
+		ok = DateField(w, *end_v = v, key, &sum->end, &isnull);
+		sum->has_end = ok && !isnull;
+	}
+	else if (strcmp(key, "originatingDirection") == 0)
+	{
+		ok = GetString(w, v, key, &s, &len);
+		sum->has_originating_direction = ok && s != NULL;
+		if (sum->has_originating_direction)
+			ok = MakeText(w, key, s, len, &sum->originating_direction);
+	}
+	else if (strcmp(key, "divisionIds") == 0)
+		ok = DivisionIds(w, v);
+	else if (strcmp(key, "participants") == 0)
+		ok = ArrayField(w, *participants = v, key);
+	return ok;
+}
+
+/* The conversation-level columns every segment and metric row of the conversation shares. */
+static bool
+SetConversationColumns(Walk *w)
+{
+	ConvSummary *sum = w->summary;
+
+	if (!MakeText(w, "conversationId", sum->conversation_id, sum->conversation_id_len,
+				  &sum->conversation_id_text))
+		return false;
+	w->seg[SEG_CONVERSATION_ID] = w->met[MET_CONVERSATION_ID] = sum->conversation_id_text;
+	w->segnull[SEG_CONVERSATION_ID] = w->metnull[MET_CONVERSATION_ID] = false;
+	w->seg[SEG_CONVERSATION_START] = TimestampTzGetDatum(sum->start);
+	w->segnull[SEG_CONVERSATION_START] = !sum->has_start;
+	w->seg[SEG_CONVERSATION_END] = TimestampTzGetDatum(sum->end);
+	w->segnull[SEG_CONVERSATION_END] = !sum->has_end;
+	return true;
+}
+
 /*
  * Walks one conversation. Rows go to the sink as they are found; on false, *err says where and
  * why, and the rows already given belong to a bad conversation (the caller drops them).
@@ -679,63 +743,8 @@ walk_conversation(json_object *conv, const WalkOptions *opts, RowSink *sink,
 
 	foreach_member(conv, entry)
 	{
-		const char *key = (const char *) lh_entry_k(entry);
-		json_object *v = (json_object *) lh_entry_v(entry);
-		bool		ok = true;
-		bool		isnull;
-
-		switch (key[0])
-		{
-			case 'c':
-				if (strcmp(key, "conversationId") == 0)
-				{
-					const char *s;
-					int			len;
-
-					ok = GetString(&w, v, key, &s, &len);
-					if (ok && (s == NULL || len == 0))
-						ok = Fail(&w, key, "The conversationId must be a non-empty string.");
-					if (ok)
-					{
-						sum->conversation_id = s;
-						sum->conversation_id_len = len;
-					}
-				}
-				else if (strcmp(key, "conversationStart") == 0)
-				{
-					ok = DateField(&w, start_v = v, key, &sum->start, &isnull);
-					sum->has_start = ok && !isnull;
-				}
-				else if (strcmp(key, "conversationEnd") == 0)
-				{
-					ok = DateField(&w, end_v = v, key, &sum->end, &isnull);
-					sum->has_end = ok && !isnull;
-				}
-				break;
-			case 'o':
-				if (strcmp(key, "originatingDirection") == 0)
-				{
-					const char *s;
-					int			len;
-
-					ok = GetString(&w, v, key, &s, &len);
-					sum->has_originating_direction = ok && s != NULL;
-					if (sum->has_originating_direction)
-						ok = MakeText(&w, key, s, len, &sum->originating_direction);
-				}
-				break;
-			case 'd':
-				if (strcmp(key, "divisionIds") == 0)
-				{
-					ok = DivisionIds(&w, v);
-				}
-				break;
-			case 'p':
-				if (strcmp(key, "participants") == 0)
-					ok = ArrayField(&w, participants = v, key);
-				break;
-		}
-		if (!ok)
+		if (!ReadConversationMember(&w, (const char *) lh_entry_k(entry),
+									(json_object *) lh_entry_v(entry), &participants, &start_v, &end_v))
 			return false;
 	}
 	if (sum->conversation_id == NULL)
@@ -748,15 +757,8 @@ walk_conversation(json_object *conv, const WalkOptions *opts, RowSink *sink,
 	if (sum->has_end)
 		NoteEvent(&w, sum->end);
 
-	if (!MakeText(&w, "conversationId", sum->conversation_id, sum->conversation_id_len,
-				  &sum->conversation_id_text))
+	if (!SetConversationColumns(&w))
 		return false;
-	w.seg[SEG_CONVERSATION_ID] = w.met[MET_CONVERSATION_ID] = sum->conversation_id_text;
-	w.segnull[SEG_CONVERSATION_ID] = w.metnull[MET_CONVERSATION_ID] = false;
-	w.seg[SEG_CONVERSATION_START] = TimestampTzGetDatum(sum->start);
-	w.segnull[SEG_CONVERSATION_START] = !sum->has_start;
-	w.seg[SEG_CONVERSATION_END] = TimestampTzGetDatum(sum->end);
-	w.segnull[SEG_CONVERSATION_END] = !sum->has_end;
 
 	if (participants != NULL)
 	{
