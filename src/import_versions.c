@@ -12,19 +12,13 @@
  */
 #include "postgres.h"
 
-#include "common/hashfn.h"
 
 #include "import_versions.h"
-
-typedef struct IdKey
-{
-	const char *s;
-	int			len;
-} IdKey;
+#include "str_key.h"
 
 typedef struct VersionEntry
 {
-	IdKey		key;
+	StrKey		key;
 	uint32		hash;
 	char		status;
 	int			ordinal;
@@ -33,12 +27,10 @@ typedef struct VersionEntry
 
 #define SH_PREFIX idver
 #define SH_ELEMENT_TYPE VersionEntry
-#define SH_KEY_TYPE IdKey
+#define SH_KEY_TYPE StrKey
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) \
-	((uint32) hash_bytes_extended((const unsigned char *) (k).s, (k).len, \
-								  *(const uint64 *) (tb)->private_data))
-#define SH_EQUAL(tb, a, b) ((a).len == (b).len && memcmp((a).s, (b).s, (a).len) == 0)
+#define SH_HASH_KEY(tb, k) STR_KEY_HASH(tb, k)
+#define SH_EQUAL(tb, a, b) STR_KEY_EQUAL(a, b)
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_SCOPE static inline
@@ -107,7 +99,7 @@ versions_create(uint64 hash_seed)
 void
 versions_add(VersionSet *set, const char *id, int len, int ordinal, const ConvVersion *version)
 {
-	IdKey		key = {id, len};
+	StrKey		key = {id, len};
 	bool		found;
 	VersionEntry *entry = idver_insert(set->hash, key, &found);
 

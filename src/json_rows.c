@@ -19,7 +19,6 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "common/pg_prng.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -27,15 +26,10 @@
 #include "utils/timestamp.h"
 
 #include "time_text.h"
+#include "str_key.h"
 #include "json_rows.h"
 
 /* A set of strings (sessionIds, attribute names) with a rank, hashed with a per-call seed. */
-typedef struct StrKey
-{
-	const char *s;
-	int			len;
-} StrKey;
-
 typedef struct StrEntry
 {
 	StrKey		key;
@@ -48,10 +42,8 @@ typedef struct StrEntry
 #define SH_ELEMENT_TYPE StrEntry
 #define SH_KEY_TYPE StrKey
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) \
-	((uint32) hash_bytes_extended((const unsigned char *) (k).s, (k).len, \
-								  *(const uint64 *) (tb)->private_data))
-#define SH_EQUAL(tb, a, b) ((a).len == (b).len && memcmp((a).s, (b).s, (a).len) == 0)
+#define SH_HASH_KEY(tb, k) STR_KEY_HASH(tb, k)
+#define SH_EQUAL(tb, a, b) STR_KEY_EQUAL(a, b)
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_SCOPE static inline

@@ -250,19 +250,17 @@ BEGIN
     INSERT INTO pg_temp.gcstitch_region (stitch_key, lo, hi) SELECT s.stitch_key, s.lo, s.hi FROM pg_temp.gcstitch_seed s;
     -- ...and the stored interactions that hold one of them: none in a rebuild, whose emptied store
     -- would only be searched for deleted rows (every conversation against every index entry).
-    IF everything THEN
-        PERFORM @extschema@.refresh_merge_regions(tolerance);
-        ANALYZE pg_temp.gcstitch_region;
-        RETURN;
+    IF NOT everything THEN
+        INSERT INTO pg_temp.gcstitch_region (stitch_key, lo, hi)
+        SELECT i.stitch_key, i.started_at, i.ended_at
+        FROM @extschema@.interaction_store i
+        WHERE i.conversation_ids OPERATOR(pg_catalog.&&) (SELECT array_agg(c.conversation_id) FROM pg_temp.gcstitch_claimed c);
     END IF;
-    INSERT INTO pg_temp.gcstitch_region (stitch_key, lo, hi)
-    SELECT i.stitch_key, i.started_at, i.ended_at
-    FROM @extschema@.interaction_store i
-    WHERE i.conversation_ids OPERATOR(pg_catalog.&&) (SELECT array_agg(c.conversation_id) FROM pg_temp.gcstitch_claimed c);
     ANALYZE pg_temp.gcstitch_seed;
 
     LOOP
         PERFORM @extschema@.refresh_merge_regions(tolerance);
+        EXIT WHEN everything;    -- nothing stored to grow by
         -- Stored interactions within the tolerance of a region that reach outside it.
         INSERT INTO pg_temp.gcstitch_region (stitch_key, lo, hi)
         SELECT r.stitch_key, i.started_at, i.ended_at
