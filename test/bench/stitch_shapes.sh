@@ -136,6 +136,13 @@ g_sql() {
     FROM $1 GROUP BY client_id) a CROSS JOIN LATERAL $2.interactions(a.st) i;"
 }
 
+# The aggregate alone on table $1 (one number per group: no interactions() rows to expand).
+a_sql() {
+	echo "SELECT sum(gcstitch.interaction_count(a.st)) FROM (
+  SELECT client_id, $2.stitch(seg_start, seg_end, seg_type, session_id, interval '30 seconds') AS st
+    FROM $1 GROUP BY client_id) a;"
+}
+
 # Best times, by name (F_<shape>, G_<lib>_<shape>, G2_<lib>, G2F_<lib>).
 declare -A BEST
 keep_best() {
@@ -161,6 +168,12 @@ for round in $(seq "$ROUNDS"); do
 	for lib in $LIBS; do
 		WORKERS=2 keep_best "G2_$lib" "$(g_sql busy_time "$lib")"
 		WORKERS=2 EXTRA="SET parallel_tuple_cost = 0.01;" keep_best "G2F_$lib" "$(g_sql busy_time "$lib")"
+	done
+	# where the 2-worker time goes: the floor and the aggregate without interactions(), both ways
+	for w in 0 2; do
+		forced=; [ $w -eq 0 ] || forced="SET parallel_tuple_cost = 0.01;"
+		WORKERS=$w EXTRA=$forced keep_best "F${w}_parts" "$(f_sql busy_time)"
+		WORKERS=$w EXTRA=$forced keep_best "A${w}_parts" "$(a_sql busy_time "${LIBS##* }")"
 	done
 done
 
@@ -208,6 +221,14 @@ for lib in $LIBS; do
 		"G2 forced (parallel_tuple_cost 0.01) $lib" "${BEST[G2F_$lib]} ms" \
 		"G2 forced / G ($lib)" "$(ratio "${BEST[G2F_$lib]}" "$g1")"
 done
+lib=${LIBS##* }
+g0=${BEST[G_${lib}_busy_time]} g2=${BEST[G2F_$lib]}
+echo "  where the time goes ($lib; 0 workers -> 2, parallel plans forced):"
+printf '  %-44s %10s\n' "F floor" "${BEST[F0_parts]} -> ${BEST[F2_parts]} ms" \
+	"A = F + the aggregate (interaction_count)" "${BEST[A0_parts]} -> ${BEST[A2_parts]} ms" \
+	"G = A + interactions() rows and their sums" "$g0 -> $g2 ms" \
+	"aggregate's share, A - F" "$((BEST[A0_parts] - BEST[F0_parts])) -> $((BEST[A2_parts] - BEST[F2_parts])) ms" \
+	"expansion's share, G - A (runs in the leader)" "$((g0 - BEST[A0_parts])) -> $((g2 - BEST[A2_parts])) ms"
 if [ -n "$AB_BASE" ]; then
 	printf '  %-44s %10s\n' "G2 new / G2 base" "$(ratio "${BEST[G2_ab_new]}" "${BEST[G2_ab_base]}")" \
 		"G2 forced new / base" "$(ratio "${BEST[G2F_ab_new]}" "${BEST[G2F_ab_base]}")"
