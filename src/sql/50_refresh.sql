@@ -613,7 +613,9 @@ BEGIN
            j.reported_acw - j.corrected_acw,
            j.reported_handle - j.corrected_handle,
            j.reported_handle / nullif(j.reported_handled, 0) - j.corrected_handle / nullif(j.corrected_handled, 0)
-    FROM joined j CROSS JOIN st;
+    FROM joined j CROSS JOIN st
+    -- in time order, as the interactions: a day's rows fill pages together
+    ORDER BY j.interval_start, j.user_id;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_agent_intervals() IS
@@ -756,7 +758,8 @@ BEGIN
            c.reported_asa - c.corrected_asa,
            @extschema@.service_level_percent(c.reported_service_level)
                - @extschema@.service_level_percent(c.corrected_service_level)
-    FROM counted c CROSS JOIN st;
+    FROM counted c CROSS JOIN st
+    ORDER BY c.interval_start, c.queue_id;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_queue_intervals() IS
