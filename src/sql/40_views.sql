@@ -354,6 +354,7 @@ bucketed AS (
     FROM event e CROSS JOIN st
     WHERE e.queue_id IS NOT NULL
 ),
+-- Repeated in refresh_queue_intervals(), whose events a view cannot read (temp tables): shared, it would take them as an array built whole.
 counted AS (
     SELECT b.queue_id, b.interval_start, q.name AS queue_name,
            @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,

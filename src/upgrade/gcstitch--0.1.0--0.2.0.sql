@@ -304,6 +304,7 @@ bucketed AS (
     FROM event e CROSS JOIN st
     WHERE e.queue_id IS NOT NULL
 ),
+-- Repeated in refresh_queue_intervals(), whose events a view cannot read (temp tables): shared, it would take them as an array built whole.
 counted AS (
     SELECT b.queue_id, b.interval_start, q.name AS queue_name,
            @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,
@@ -2528,6 +2529,7 @@ BEGIN
         WHERE @extschema@.report_interval_start(v.left_queue_at, st.interval_length, st.report_timezone)
               = c.interval_start
     ),
+    -- queue_interval_live's counted, repeated: a view cannot read these temp tables, and taking the events as an array would build them whole.
     counted AS (
         SELECT b.queue_id, b.interval_start, q.name AS queue_name,
                @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,
