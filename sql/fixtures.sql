@@ -3,6 +3,7 @@
 -- tolerance, so the gap rule alone separates their calls; fixtures_busy.sql has busy agents).
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
+-- Own copy, not \i'd from a shared file: psql echoes an included file into the .out too, and files need different variants.
 CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     st text;

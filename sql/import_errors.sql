@@ -3,6 +3,7 @@
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
 -- Runs a query; returns "ok (N rows)" or the SQLSTATE, message and detail of its error.
+-- Own copy, not \i'd from a shared file: psql echoes an included file into the .out too, and files need different variants.
 CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     st text;

@@ -12,6 +12,7 @@ CREATE DATABASE gcstitch_latin1 ENCODING LATIN1 TEMPLATE template0 LC_COLLATE 'C
 SET client_encoding = 'UTF8';
 SET timezone = 'UTC';
 CREATE EXTENSION gcstitch;
+-- Own copy, not \i'd from a shared file: psql echoes an included file into the .out too, and files need different variants.
 CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     st text;

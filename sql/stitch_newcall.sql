@@ -408,6 +408,7 @@ FROM (SELECT k, gcstitch.rollup(st) st FROM ppart WHERE split GROUP BY k) r,
 ORDER BY r.k, i.interaction_no;
 
 -- Errors: the rule switch must be given and the same everywhere.
+-- Own copy, not \i'd from a shared file: psql echoes an included file into the .out too, and files need different variants.
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE d text; h text;
 BEGIN

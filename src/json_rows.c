@@ -358,94 +358,125 @@ NewSessionId(Walk *w, const char *id, int len)
 	return !found;
 }
 
+/* The members of a session used after all of them are read. */
+typedef struct SessionMembers
+{
+	const char *id;				/* sessionId, or NULL */
+	int			id_len;
+	json_object *segments;
+	json_object *metrics;
+} SessionMembers;
+
+/* Reads one member of a session object (unknown members are skipped); false on an error. */
+static bool
+ReadSessionMember(Walk *w, const char *key, json_object *v, SessionMembers *sm)
+{
+	Datum	   *values = w->seg;
+	bool	   *nulls = w->segnull;
+
+	switch (key[0])
+	{
+		case 's':
+			if (strcmp(key, "sessionId") == 0)
+				return GetString(w, v, key, &sm->id, &sm->id_len);
+			if (strcmp(key, "segments") == 0)
+				return ArrayField(w, sm->segments = v, key);
+			break;
+		case 'm':
+			if (strcmp(key, "mediaType") == 0)
+				return TextField(w, v, key, &values[SEG_MEDIA_TYPE], &nulls[SEG_MEDIA_TYPE]);
+			if (strcmp(key, "metrics") == 0)
+				return ArrayField(w, sm->metrics = v, key);
+			break;
+		case 'd':
+			if (strcmp(key, "direction") == 0)
+				return TextField(w, v, key, &values[SEG_DIRECTION], &nulls[SEG_DIRECTION]);
+			if (strcmp(key, "dnis") == 0)
+				return TextField(w, v, key, &values[SEG_DNIS], &nulls[SEG_DNIS]);
+			break;
+		case 'a':
+			if (strcmp(key, "ani") == 0)
+				return TextField(w, v, key, &values[SEG_ANI], &nulls[SEG_ANI]);
+			break;
+		case 'p':
+			if (strcmp(key, "peerId") == 0)
+				return TextField(w, v, key, &values[SEG_PEER_ID], &nulls[SEG_PEER_ID]);
+			break;
+	}
+	return true;
+}
+
+/* The sessionId column of the session's segment and metric rows; fails on a repeated sessionId. */
+static bool
+SetSessionId(Walk *w, const char *id, int len)
+{
+	Datum		sid = (Datum) 0;
+
+	if (id != NULL)
+	{
+		if (!NewSessionId(w, id, len))
+			return Fail(w, "sessionId", "The sessionId %s appears twice in this conversation.",
+						Quoted(w, id, len));
+		if (!MakeText(w, "sessionId", id, len, &sid))
+			return false;
+	}
+	w->seg[SEG_SESSION_ID] = w->met[MET_SESSION_ID] = sid;
+	w->segnull[SEG_SESSION_ID] = w->metnull[MET_SESSION_ID] = (id == NULL);
+	return true;
+}
+
+static bool
+WalkSegments(Walk *w, json_object *segments, bool has_session_id)
+{
+	size_t		n = json_object_array_length(segments);
+
+	if (n > 0 && !has_session_id)
+		return Fail(w, "sessionId", "A session with segments must have a sessionId.");
+	for (size_t i = 0; i < n; i++)
+		if (!WalkSegment(w, json_object_array_get_idx(segments, i), (int) i))
+			return false;
+	w->err->segment = -1;
+	return true;
+}
+
+static bool
+WalkMetrics(Walk *w, json_object *metrics)
+{
+	size_t		n = json_object_array_length(metrics);
+
+	for (size_t i = 0; i < n; i++)
+		if (!WalkMetric(w, json_object_array_get_idx(metrics, i), (int) i))
+			return false;
+	w->err->metric = -1;
+	return true;
+}
+
 static bool
 WalkSession(Walk *w, json_object *sess, int index)
 {
-	json_object *segments = NULL,
-			   *metrics = NULL;
-	const char *session_id = NULL;
-	int			session_id_len;
-	Datum		sid = (Datum) 0;
-	Datum	   *values = w->seg;
-	bool	   *nulls = w->segnull;
+	SessionMembers sm = {0};
 
 	CHECK_FOR_INTERRUPTS();
 	w->err->session = index;
 	w->err->segment = w->err->metric = -1;
 	if (!json_object_is_type(sess, json_type_object))
 		return Fail(w, NULL, "A session must be an object, found %s.", JsonTypeName(sess));
-	nulls[SEG_MEDIA_TYPE] = nulls[SEG_DIRECTION] = nulls[SEG_ANI] = true;
-	nulls[SEG_DNIS] = nulls[SEG_PEER_ID] = true;
+	w->segnull[SEG_MEDIA_TYPE] = w->segnull[SEG_DIRECTION] = w->segnull[SEG_ANI] = true;
+	w->segnull[SEG_DNIS] = w->segnull[SEG_PEER_ID] = true;
 
 	foreach_member(sess, entry)
 	{
-		const char *key = (const char *) lh_entry_k(entry);
-		json_object *v = (json_object *) lh_entry_v(entry);
-		bool		ok = true;
-
-		switch (key[0])
-		{
-			case 's':
-				if (strcmp(key, "sessionId") == 0)
-					ok = GetString(w, v, key, &session_id, &session_id_len);
-				else if (strcmp(key, "segments") == 0)
-					ok = ArrayField(w, segments = v, key);
-				break;
-			case 'm':
-				if (strcmp(key, "mediaType") == 0)
-					ok = TextField(w, v, key, &values[SEG_MEDIA_TYPE], &nulls[SEG_MEDIA_TYPE]);
-				else if (strcmp(key, "metrics") == 0)
-					ok = ArrayField(w, metrics = v, key);
-				break;
-			case 'd':
-				if (strcmp(key, "direction") == 0)
-					ok = TextField(w, v, key, &values[SEG_DIRECTION], &nulls[SEG_DIRECTION]);
-				else if (strcmp(key, "dnis") == 0)
-					ok = TextField(w, v, key, &values[SEG_DNIS], &nulls[SEG_DNIS]);
-				break;
-			case 'a':
-				if (strcmp(key, "ani") == 0)
-					ok = TextField(w, v, key, &values[SEG_ANI], &nulls[SEG_ANI]);
-				break;
-			case 'p':
-				if (strcmp(key, "peerId") == 0)
-					ok = TextField(w, v, key, &values[SEG_PEER_ID], &nulls[SEG_PEER_ID]);
-				break;
-		}
-		if (!ok)
+		if (!ReadSessionMember(w, (const char *) lh_entry_k(entry),
+							   (json_object *) lh_entry_v(entry), &sm))
 			return false;
 	}
-	if (session_id != NULL)
-	{
-		if (!NewSessionId(w, session_id, session_id_len))
-			return Fail(w, "sessionId", "The sessionId %s appears twice in this conversation.",
-						Quoted(w, session_id, session_id_len));
-		if (!MakeText(w, "sessionId", session_id, session_id_len, &sid))
-			return false;
-	}
-	values[SEG_SESSION_ID] = w->met[MET_SESSION_ID] = sid;
-	nulls[SEG_SESSION_ID] = w->metnull[MET_SESSION_ID] = (session_id == NULL);
-
-	if (segments != NULL && w->sink->segment != NULL)
-	{
-		size_t		n = json_object_array_length(segments);
-
-		if (n > 0 && session_id == NULL)
-			return Fail(w, "sessionId", "A session with segments must have a sessionId.");
-		for (size_t i = 0; i < n; i++)
-			if (!WalkSegment(w, json_object_array_get_idx(segments, i), (int) i))
-				return false;
-		w->err->segment = -1;
-	}
-	if (metrics != NULL && w->sink->metric != NULL)
-	{
-		size_t		n = json_object_array_length(metrics);
-
-		for (size_t i = 0; i < n; i++)
-			if (!WalkMetric(w, json_object_array_get_idx(metrics, i), (int) i))
-				return false;
-		w->err->metric = -1;
-	}
+	if (!SetSessionId(w, sm.id, sm.id_len))
+		return false;
+	if (sm.segments != NULL && w->sink->segment != NULL &&
+		!WalkSegments(w, sm.segments, sm.id != NULL))
+		return false;
+	if (sm.metrics != NULL && w->sink->metric != NULL && !WalkMetrics(w, sm.metrics))
+		return false;
 	return true;
 }
 

@@ -439,96 +439,122 @@ stitch_cursor_init(StitchCursor *c, const Stitch *v)
 	c->ioff = 0;
 }
 
-/* Measures of the next island; false when there is none left. */
-bool
-stitch_next_island(StitchCursor *cur, StitchMeasures *m)
+/* A union of intervals fed by start: the run still open and the length of the runs closed. */
+typedef struct UnionRun
 {
-	const Stitch *v = cur->v;
-	const StitchIsland *isl;
-	const StitchItem *items;
-	bool		open[STITCH_NCLASSES] = {0};
-	int64		cs[STITCH_NCLASSES];
-	int64		ce[STITCH_NCLASSES];
-	bool		has_alert = false;
-	int64		alert_at = 0;
-	int64		us,
-				ue;
-	int64		covered = 0;
-	int32		i;
-	int			c;
+	int64		s;
+	int64		e;
+	int64		closed;
+} UnionRun;
 
-	if (cur->island >= v->nislands)
-		return false;
-	isl = &STITCH_ISLANDS(v)[cur->island];
-	items = STITCH_ITEMS(v) + cur->ioff;
+/* The union of no interval: before every timestamp, so the first interval closes it and adds 0. */
+static const UnionRun empty_run = {PG_INT64_MIN, PG_INT64_MIN, 0};
 
-	memset(m->len, 0, sizeof(m->len));
-	m->started_at = items[0].s;
-	m->ended_at = items[0].e;
+/* Adds [s, e], s no earlier than any start before it: extends the open run or closes it. */
+static inline void
+union_add(UnionRun *u, int64 s, int64 e)
+{
+	if (s <= u->e)
+	{
+		if (e > u->e)
+			u->e = e;
+	}
+	else
+	{
+		u->closed = stitch_add_checked(u->closed, stitch_sub_checked(u->e, u->s));
+		u->s = s;
+		u->e = e;
+	}
+}
+
+static inline int64
+union_length(const UnionRun *u)
+{
+	return stitch_add_checked(u->closed, stitch_sub_checked(u->e, u->s));
+}
+
+/* What one pass over an island's rows gathers: each class's union, the union of all, the first alert. */
+typedef struct IslandScan
+{
+	UnionRun	cls[STITCH_NCLASSES];
+	UnionRun	all;
+	bool		has_alert;
+	int64		alert_at;
+} IslandScan;
+
+static inline void
+island_scan_begin(IslandScan *scan, StitchMeasures *m, const StitchItem *first)
+{
+	for (int c = 0; c < STITCH_NCLASSES; c++)
+		scan->cls[c] = empty_run;
+	scan->all = empty_run;
+	scan->has_alert = false;
+	scan->alert_at = 0;
+	m->started_at = first->s;
+	m->ended_at = first->e;
 	m->answered = false;
 	m->answered_at = 0;
-	us = items[0].s;
-	ue = items[0].e;
-	for (i = 0; i < isl->nitems; i++)
-	{
-		const StitchItem *it = &items[i];
+}
 
-		c = STITCH_TAG_CLASS(it->tag);
-		if (it->e > m->ended_at)
-			m->ended_at = it->e;
-		/* each class's union, and the union of all rows, in one pass by start */
-		if (!open[c])
-		{
-			open[c] = true;
-			cs[c] = it->s;
-			ce[c] = it->e;
-		}
-		else if (it->s <= ce[c])
-		{
-			if (it->e > ce[c])
-				ce[c] = it->e;
-		}
-		else
-		{
-			m->len[c] = stitch_add_checked(m->len[c], stitch_sub_checked(ce[c], cs[c]));
-			cs[c] = it->s;
-			ce[c] = it->e;
-		}
-		if (it->s <= ue)
-		{
-			if (it->e > ue)
-				ue = it->e;
-		}
-		else
-		{
-			covered = stitch_add_checked(covered, stitch_sub_checked(ue, us));
-			us = it->s;
-			ue = it->e;
-		}
-		if (c == SC_INTERACT && !m->answered)
-		{
-			m->answered = true;
-			m->answered_at = it->s;
-		}
-		else if (c == SC_ALERT && !has_alert)
-		{
-			has_alert = true;
-			alert_at = it->s;
-		}
+/* One row, in order of start: the unions, the end, the first interact and the first alert. */
+static inline void
+island_scan_row(IslandScan *scan, StitchMeasures *m, const StitchItem *it)
+{
+	int			c = STITCH_TAG_CLASS(it->tag);
+
+	if (it->e > m->ended_at)
+		m->ended_at = it->e;
+	union_add(&scan->cls[c], it->s, it->e);
+	union_add(&scan->all, it->s, it->e);
+	if (c == SC_INTERACT && !m->answered)
+	{
+		m->answered = true;
+		m->answered_at = it->s;
 	}
-	for (c = 0; c < STITCH_NCLASSES; c++)
-		if (open[c])
-			m->len[c] = stitch_add_checked(m->len[c], stitch_sub_checked(ce[c], cs[c]));
-	covered = stitch_add_checked(covered, stitch_sub_checked(ue, us));
+	else if (c == SC_ALERT && !scan->has_alert)
+	{
+		scan->has_alert = true;
+		scan->alert_at = it->s;
+	}
+}
+
+/* The measures that follow from the scan: class lengths, fragments, handle, speed of answer, gap. */
+static inline void
+island_scan_end(const IslandScan *scan, const StitchIsland *isl, StitchMeasures *m)
+{
+	int64		covered;
+
+	for (int c = 0; c < STITCH_NCLASSES; c++)
+		m->len[c] = union_length(&scan->cls[c]);
+	covered = union_length(&scan->all);
 
 	m->fragments = isl->nsess > 0 ? isl->nsess : 1;
 	m->handle = stitch_add_checked(m->len[SC_INTERACT], m->len[SC_HOLD]);
 	m->handle = stitch_add_checked(m->handle, m->len[SC_WRAPUP]);
 	m->handle = stitch_add_checked(m->handle, m->len[SC_DIALING]);
 	m->handle = stitch_add_checked(m->handle, m->len[SC_CONTACTING]);
-	m->has_soa = m->answered && has_alert;
-	m->speed_of_answer = m->has_soa ? stitch_sub_checked(m->answered_at, alert_at) : 0;
+	m->has_soa = m->answered && scan->has_alert;
+	m->speed_of_answer = m->has_soa ? stitch_sub_checked(m->answered_at, scan->alert_at) : 0;
 	m->gap = stitch_sub_checked(stitch_sub_checked(m->ended_at, m->started_at), covered);
+}
+
+/* Measures of the next island; false when there is none left. */
+bool
+stitch_next_island(StitchCursor *cur, StitchMeasures *m)
+{
+	const StitchIsland *isl;
+	const StitchItem *items;
+	IslandScan	scan;
+
+	if (cur->island >= cur->v->nislands)
+		return false;
+	isl = &STITCH_ISLANDS(cur->v)[cur->island];
+	items = STITCH_ITEMS(cur->v) + cur->ioff;
+
+	island_scan_begin(&scan, m, &items[0]);
+	for (int32 i = 0; i < isl->nitems; i++)
+		island_scan_row(&scan, m, &items[i]);
+	island_scan_end(&scan, isl, m);
 
 	cur->ioff += isl->nitems;
 	cur->island++;

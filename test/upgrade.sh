@@ -19,10 +19,14 @@ check() {
 }
 recreate_db() { psql -X -q -c 'SET client_min_messages = warning' -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
 
+# The catalog listings, in a directory of this run's own (several checkouts may test at once).
+listings=$(mktemp -d "${TMPDIR:-/tmp}/gcstitch-catalog.XXXXXX") || exit 1
+trap 'rm -rf "$listings"' EXIT
+
 current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" gcstitch.control)
 psql -X -q -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS gcstitch_up_fresh' -c 'CREATE DATABASE gcstitch_up_fresh'
 psql_db gcstitch_up_fresh -c 'CREATE EXTENSION gcstitch'
-psql_db gcstitch_up_fresh -At -f test/upgrade/catalog.sql >"${TMPDIR:-/tmp}/gcstitch-catalog-fresh.txt"
+psql_db gcstitch_up_fresh -At -f test/upgrade/catalog.sql >"$listings/fresh.txt"
 report $? "the catalog of a fresh $current install can be listed"
 
 for script in src/upgrade/gcstitch--*.sql; do
@@ -32,9 +36,9 @@ for script in src/upgrade/gcstitch--*.sql; do
 	psql -X -q -c 'SET client_min_messages = warning' -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 	psql_db "$db" -c "CREATE EXTENSION gcstitch VERSION '$old'" -c 'ALTER EXTENSION gcstitch UPDATE'
 	report $? "$old installs and updates to $current"
-	psql_db "$db" -At -f test/upgrade/catalog.sql >"${TMPDIR:-/tmp}/gcstitch-catalog-$old.txt" &&
-		[ "$(wc -l <"${TMPDIR:-/tmp}/gcstitch-catalog-$old.txt")" -gt 100 ] &&
-		diff -u "${TMPDIR:-/tmp}/gcstitch-catalog-fresh.txt" "${TMPDIR:-/tmp}/gcstitch-catalog-$old.txt"
+	psql_db "$db" -At -f test/upgrade/catalog.sql >"$listings/$old.txt" &&
+		[ "$(wc -l <"$listings/$old.txt")" -gt 100 ] &&
+		diff -u "$listings/fresh.txt" "$listings/$old.txt"
 	report $? "$old updated to $current has exactly the objects of a fresh $current install"
 done
 

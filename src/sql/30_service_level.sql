@@ -18,10 +18,18 @@ COMMENT ON COLUMN @extschema@.queue.sl_threshold IS
     'Service level threshold: a call answered after waiting at most this long meets the target';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.queue', '');
 
+-- A queue's threshold from its row's sl_threshold (NULL: no row): the views, refresh() and
+-- queue_threshold() take the default from here. A single expression, so the planner inlines it.
+CREATE FUNCTION @extschema@.sl_threshold_or_default(sl_threshold interval) RETURNS interval
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN coalesce(sl_threshold, interval '20 seconds');
+COMMENT ON FUNCTION @extschema@.sl_threshold_or_default(interval) IS
+    'Service level threshold of a queue given its gcstitch.queue.sl_threshold: that value, or 20 seconds (the column default) for NULL, a queue without a row';
+
 CREATE FUNCTION @extschema@.queue_threshold(queue_id text) RETURNS interval
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-    RETURN coalesce((SELECT q.sl_threshold FROM @extschema@.queue q WHERE q.queue_id OPERATOR(pg_catalog.=) $1),
-                    interval '20 seconds');
+    RETURN @extschema@.sl_threshold_or_default(
+        (SELECT q.sl_threshold FROM @extschema@.queue q WHERE q.queue_id OPERATOR(pg_catalog.=) $1));
 COMMENT ON FUNCTION @extschema@.queue_threshold(text) IS
     'Service level threshold of a queue: gcstitch.queue.sl_threshold, 20 seconds for a queue without a row';
 

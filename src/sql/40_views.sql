@@ -354,35 +354,36 @@ bucketed AS (
     FROM event e CROSS JOIN st
     WHERE e.queue_id IS NOT NULL
 ),
+-- Repeated in refresh_queue_intervals(), whose events a view cannot read (temp tables): shared, it would take them as an array built whole.
 counted AS (
     SELECT b.queue_id, b.interval_start, q.name AS queue_name,
-           coalesce(q.sl_threshold, interval '20 seconds') AS sl_threshold,
+           @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,
            coalesce(q.sl_target_percent, 80) AS sl_target_percent,
            count(*) FILTER (WHERE b.reported AND b.kind = 'offered') AS reported_offered,
            count(*) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_answered,
            count(*) FILTER (WHERE b.reported AND b.kind = 'answered'
-                                  AND b.wait <= coalesce(q.sl_threshold, interval '20 seconds'))
+                                  AND b.wait <= @extschema@.sl_threshold_or_default(q.sl_threshold))
                AS reported_answered_in_threshold,
            count(*) FILTER (WHERE b.reported AND b.kind = 'abandoned') AS reported_abandoned,
            count(*) FILTER (WHERE b.reported AND b.kind = 'abandoned' AND b.wait < st.short_abandon_threshold)
                AS reported_short_abandoned,
            count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
            avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
-           @extschema@.service_level(b.wait, b.kind = 'answered', coalesce(q.sl_threshold, interval '20 seconds'),
+           @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                      st.short_abandon_threshold, st.sl_include_short_abandons,
                                      st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
                FILTER (WHERE b.reported AND b.kind <> 'offered') AS reported_service_level,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'offered') AS corrected_offered,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_answered,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'answered'
-                                  AND b.wait <= coalesce(q.sl_threshold, interval '20 seconds'))
+                                  AND b.wait <= @extschema@.sl_threshold_or_default(q.sl_threshold))
                AS corrected_answered_in_threshold,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'abandoned') AS corrected_abandoned,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'abandoned' AND b.wait < st.short_abandon_threshold)
                AS corrected_short_abandoned,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
            avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
-           @extschema@.service_level(b.wait, b.kind = 'answered', coalesce(q.sl_threshold, interval '20 seconds'),
+           @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                      st.short_abandon_threshold, st.sl_include_short_abandons,
                                      st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
                FILTER (WHERE NOT b.reported AND b.kind <> 'offered') AS corrected_service_level

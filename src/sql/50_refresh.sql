@@ -613,7 +613,9 @@ BEGIN
            j.reported_acw - j.corrected_acw,
            j.reported_handle - j.corrected_handle,
            j.reported_handle / nullif(j.reported_handled, 0) - j.corrected_handle / nullif(j.corrected_handled, 0)
-    FROM joined j CROSS JOIN st;
+    FROM joined j CROSS JOIN st
+    -- in time order, as the interactions: a day's rows fill pages together
+    ORDER BY j.interval_start, j.user_id;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_agent_intervals() IS
@@ -685,35 +687,36 @@ BEGIN
         WHERE @extschema@.report_interval_start(v.left_queue_at, st.interval_length, st.report_timezone)
               = c.interval_start
     ),
+    -- queue_interval_live's counted, repeated: a view cannot read these temp tables, and taking the events as an array would build them whole.
     counted AS (
         SELECT b.queue_id, b.interval_start, q.name AS queue_name,
-               coalesce(q.sl_threshold, interval '20 seconds') AS sl_threshold,
+               @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,
                coalesce(q.sl_target_percent, 80) AS sl_target_percent,
                count(*) FILTER (WHERE b.reported AND b.kind = 'offered') AS reported_offered,
                count(*) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_answered,
                count(*) FILTER (WHERE b.reported AND b.kind = 'answered'
-                                      AND b.wait <= coalesce(q.sl_threshold, interval '20 seconds'))
+                                      AND b.wait <= @extschema@.sl_threshold_or_default(q.sl_threshold))
                    AS reported_answered_in_threshold,
                count(*) FILTER (WHERE b.reported AND b.kind = 'abandoned') AS reported_abandoned,
                count(*) FILTER (WHERE b.reported AND b.kind = 'abandoned' AND b.wait < st.short_abandon_threshold)
                    AS reported_short_abandoned,
                count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
                avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
-               @extschema@.service_level(b.wait, b.kind = 'answered', coalesce(q.sl_threshold, interval '20 seconds'),
+               @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                          st.short_abandon_threshold, st.sl_include_short_abandons,
                                          st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
                    FILTER (WHERE b.reported AND b.kind <> 'offered') AS reported_service_level,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'offered') AS corrected_offered,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_answered,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'answered'
-                                      AND b.wait <= coalesce(q.sl_threshold, interval '20 seconds'))
+                                      AND b.wait <= @extschema@.sl_threshold_or_default(q.sl_threshold))
                    AS corrected_answered_in_threshold,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'abandoned') AS corrected_abandoned,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'abandoned' AND b.wait < st.short_abandon_threshold)
                    AS corrected_short_abandoned,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
                avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
-               @extschema@.service_level(b.wait, b.kind = 'answered', coalesce(q.sl_threshold, interval '20 seconds'),
+               @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                          st.short_abandon_threshold, st.sl_include_short_abandons,
                                          st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
                    FILTER (WHERE NOT b.reported AND b.kind <> 'offered') AS corrected_service_level
@@ -756,7 +759,8 @@ BEGIN
            c.reported_asa - c.corrected_asa,
            @extschema@.service_level_percent(c.reported_service_level)
                - @extschema@.service_level_percent(c.corrected_service_level)
-    FROM counted c CROSS JOIN st;
+    FROM counted c CROSS JOIN st
+    ORDER BY c.interval_start, c.queue_id;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_queue_intervals() IS

@@ -162,6 +162,15 @@ COMMENT ON AGGREGATE @extschema@.stitch(timestamptz, timestamptz, text, text, in
 COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.stitch) IS
     'Merges stitch values of one key exactly as if all their rows were stitched at once; all must have the same tolerance and split_after_wrapup';
 
+-- The threshold of a queue without a row, written once (issue 13): the views below, refresh() and
+-- queue_threshold() take it from sl_threshold_or_default().
+CREATE FUNCTION @extschema@.sl_threshold_or_default(sl_threshold interval) RETURNS interval
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN coalesce(sl_threshold, interval '20 seconds');
+COMMENT ON FUNCTION @extschema@.sl_threshold_or_default(interval) IS
+    'Service level threshold of a queue given its gcstitch.queue.sl_threshold: that value, or 20 seconds (the column default) for NULL, a queue without a row';
+GRANT EXECUTE ON FUNCTION @extschema@.sl_threshold_or_default(interval) TO gcstitch_analyst;
+
 -- The views: the labeller and the aggregate follow settings.split_after_wrapup; queue_interval names
 -- the settings it reads (a settings.* there would not see columns added later).
 CREATE OR REPLACE VIEW @extschema@.interaction AS
@@ -295,35 +304,36 @@ bucketed AS (
     FROM event e CROSS JOIN st
     WHERE e.queue_id IS NOT NULL
 ),
+-- Repeated in refresh_queue_intervals(), whose events a view cannot read (temp tables): shared, it would take them as an array built whole.
 counted AS (
     SELECT b.queue_id, b.interval_start, q.name AS queue_name,
-           coalesce(q.sl_threshold, interval '20 seconds') AS sl_threshold,
+           @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,
            coalesce(q.sl_target_percent, 80) AS sl_target_percent,
            count(*) FILTER (WHERE b.reported AND b.kind = 'offered') AS reported_offered,
            count(*) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_answered,
            count(*) FILTER (WHERE b.reported AND b.kind = 'answered'
-                                  AND b.wait <= coalesce(q.sl_threshold, interval '20 seconds'))
+                                  AND b.wait <= @extschema@.sl_threshold_or_default(q.sl_threshold))
                AS reported_answered_in_threshold,
            count(*) FILTER (WHERE b.reported AND b.kind = 'abandoned') AS reported_abandoned,
            count(*) FILTER (WHERE b.reported AND b.kind = 'abandoned' AND b.wait < st.short_abandon_threshold)
                AS reported_short_abandoned,
            count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
            avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
-           @extschema@.service_level(b.wait, b.kind = 'answered', coalesce(q.sl_threshold, interval '20 seconds'),
+           @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                      st.short_abandon_threshold, st.sl_include_short_abandons,
                                      st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
                FILTER (WHERE b.reported AND b.kind <> 'offered') AS reported_service_level,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'offered') AS corrected_offered,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_answered,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'answered'
-                                  AND b.wait <= coalesce(q.sl_threshold, interval '20 seconds'))
+                                  AND b.wait <= @extschema@.sl_threshold_or_default(q.sl_threshold))
                AS corrected_answered_in_threshold,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'abandoned') AS corrected_abandoned,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'abandoned' AND b.wait < st.short_abandon_threshold)
                AS corrected_short_abandoned,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
            avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
-           @extschema@.service_level(b.wait, b.kind = 'answered', coalesce(q.sl_threshold, interval '20 seconds'),
+           @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                      st.short_abandon_threshold, st.sl_include_short_abandons,
                                      st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
                FILTER (WHERE NOT b.reported AND b.kind <> 'offered') AS corrected_service_level
@@ -393,8 +403,8 @@ CREATE OR REPLACE FUNCTION @extschema@.segments_from_json(doc text)
 
 CREATE OR REPLACE FUNCTION @extschema@.queue_threshold(queue_id text) RETURNS interval
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-    RETURN coalesce((SELECT q.sl_threshold FROM @extschema@.queue q WHERE q.queue_id OPERATOR(pg_catalog.=) $1),
-                    interval '20 seconds');
+    RETURN @extschema@.sl_threshold_or_default(
+        (SELECT q.sl_threshold FROM @extschema@.queue q WHERE q.queue_id OPERATOR(pg_catalog.=) $1));
 
 CREATE OR REPLACE FUNCTION @extschema@.queue_target_percent(queue_id text) RETURNS numeric
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
@@ -2447,7 +2457,9 @@ BEGIN
            j.reported_acw - j.corrected_acw,
            j.reported_handle - j.corrected_handle,
            j.reported_handle / nullif(j.reported_handled, 0) - j.corrected_handle / nullif(j.corrected_handled, 0)
-    FROM joined j CROSS JOIN st;
+    FROM joined j CROSS JOIN st
+    -- in time order, as the interactions: a day's rows fill pages together
+    ORDER BY j.interval_start, j.user_id;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_agent_intervals() IS
@@ -2519,35 +2531,36 @@ BEGIN
         WHERE @extschema@.report_interval_start(v.left_queue_at, st.interval_length, st.report_timezone)
               = c.interval_start
     ),
+    -- queue_interval_live's counted, repeated: a view cannot read these temp tables, and taking the events as an array would build them whole.
     counted AS (
         SELECT b.queue_id, b.interval_start, q.name AS queue_name,
-               coalesce(q.sl_threshold, interval '20 seconds') AS sl_threshold,
+               @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,
                coalesce(q.sl_target_percent, 80) AS sl_target_percent,
                count(*) FILTER (WHERE b.reported AND b.kind = 'offered') AS reported_offered,
                count(*) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_answered,
                count(*) FILTER (WHERE b.reported AND b.kind = 'answered'
-                                      AND b.wait <= coalesce(q.sl_threshold, interval '20 seconds'))
+                                      AND b.wait <= @extschema@.sl_threshold_or_default(q.sl_threshold))
                    AS reported_answered_in_threshold,
                count(*) FILTER (WHERE b.reported AND b.kind = 'abandoned') AS reported_abandoned,
                count(*) FILTER (WHERE b.reported AND b.kind = 'abandoned' AND b.wait < st.short_abandon_threshold)
                    AS reported_short_abandoned,
                count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
                avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
-               @extschema@.service_level(b.wait, b.kind = 'answered', coalesce(q.sl_threshold, interval '20 seconds'),
+               @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                          st.short_abandon_threshold, st.sl_include_short_abandons,
                                          st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
                    FILTER (WHERE b.reported AND b.kind <> 'offered') AS reported_service_level,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'offered') AS corrected_offered,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_answered,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'answered'
-                                      AND b.wait <= coalesce(q.sl_threshold, interval '20 seconds'))
+                                      AND b.wait <= @extschema@.sl_threshold_or_default(q.sl_threshold))
                    AS corrected_answered_in_threshold,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'abandoned') AS corrected_abandoned,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'abandoned' AND b.wait < st.short_abandon_threshold)
                    AS corrected_short_abandoned,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
                avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
-               @extschema@.service_level(b.wait, b.kind = 'answered', coalesce(q.sl_threshold, interval '20 seconds'),
+               @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                          st.short_abandon_threshold, st.sl_include_short_abandons,
                                          st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
                    FILTER (WHERE NOT b.reported AND b.kind <> 'offered') AS corrected_service_level
@@ -2590,7 +2603,8 @@ BEGIN
            c.reported_asa - c.corrected_asa,
            @extschema@.service_level_percent(c.reported_service_level)
                - @extschema@.service_level_percent(c.corrected_service_level)
-    FROM counted c CROSS JOIN st;
+    FROM counted c CROSS JOIN st
+    ORDER BY c.interval_start, c.queue_id;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_queue_intervals() IS
