@@ -31,13 +31,6 @@
 
 #include "stitch_compact.h"
 
-#define ST_SORT compact_sort_u64
-#define ST_ELEMENT_TYPE uint64
-#define ST_COMPARE(a, b) (*(a) < *(b) ? -1 : *(a) > *(b) ? 1 : 0)
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
-
 /* Digits of a varint: 5 bits a digit, so 13 for 64 bits; a session identity: 11 digits of 6 bits. */
 #define VARINT_MAX_DIGITS 13
 #define SESSION_DIGITS 11
@@ -86,11 +79,11 @@ typedef struct SessionMap
 } SessionMap;
 
 static void
-session_map_init(SessionMap *m, int64 most)
+session_map_init(SessionMap *m, int64 expected)
 {
 	Size		slots = 16;
 
-	while (slots < (Size) most * 2)
+	while (slots < (Size) expected * 2)
 		slots *= 2;
 	m->keys = MemoryContextAllocHuge(CurrentMemoryContext, slots * sizeof(uint64));
 	memset(m->keys, 0, slots * sizeof(uint64));
@@ -99,19 +92,48 @@ session_map_init(SessionMap *m, int64 most)
 	m->count = 0;
 }
 
-/* The number of sid (first use 0, 1, ...); -1 when it is new, and numbers it. */
-static inline int32
-session_number(SessionMap *m, uint64 sid)
+static inline uint64
+session_slot(const SessionMap *m, uint64 sid)
 {
 	/* identities are hashes already; the multiply spreads crafted ones */
 	uint64		i = ((sid * UINT64CONST(0x9E3779B97F4A7C15)) >> 32) & m->mask;
 
-	while (m->keys[i] != 0)
-	{
-		if (m->keys[i] == sid)
-			return m->order[i];
+	while (m->keys[i] != 0 && m->keys[i] != sid)
 		i = (i + 1) & m->mask;
-	}
+	return i;
+}
+
+/* Doubles the table, keeping every session's number. */
+static void
+session_map_grow(SessionMap *m)
+{
+	SessionMap	old = *m;
+
+	session_map_init(m, (int64) (old.mask + 1));
+	m->count = old.count;
+	for (uint64 i = 0; i <= old.mask; i++)
+		if (old.keys[i] != 0)
+		{
+			uint64		j = session_slot(m, old.keys[i]);
+
+			m->keys[j] = old.keys[i];
+			m->order[j] = old.order[i];
+		}
+	pfree(old.keys);
+	pfree(old.order);
+}
+
+/* The number of sid (first use 0, 1, ...); -1 when it is new, and numbers it. */
+static inline int32
+session_number(SessionMap *m, uint64 sid)
+{
+	uint64		i;
+
+	if (unlikely((uint64) m->count * 2 >= m->mask))
+		session_map_grow(m);
+	i = session_slot(m, sid);
+	if (m->keys[i] == sid)
+		return m->order[i];
 	m->keys[i] = sid;
 	m->order[i] = m->count++;
 	return -1;
@@ -137,6 +159,36 @@ put_session(char *p, uint64 sid)
 	return p;
 }
 
+/* Whether unit code divides t: the divisors are constants, so no division instruction. */
+static inline bool
+divides(int code, int64 t)
+{
+	switch (code)
+	{
+		case 2:
+			return t % USECS_PER_SEC == 0;
+		case 1:
+			return t % 1000 == 0;
+		default:
+			return true;
+	}
+}
+
+/* x in units of code (x a multiple of it), by a constant divisor. */
+static inline uint64
+in_units(int code, uint64 x)
+{
+	switch (code)
+	{
+		case 2:
+			return x / USECS_PER_SEC;
+		case 1:
+			return x / 1000;
+		default:
+			return x;
+	}
+}
+
 /* The code of the largest unit (second, millisecond, microsecond) dividing every start and end. */
 static int
 time_unit_code(const StitchItem *it, int32 n)
@@ -144,7 +196,7 @@ time_unit_code(const StitchItem *it, int32 n)
 	int			code = UNIT_CODES - 1;
 
 	for (int32 i = 0; i < n && code > 0; i++)
-		while (code > 0 && (it[i].s % unit_us[code] != 0 || it[i].e % unit_us[code] != 0))
+		while (code > 0 && !(divides(code, it[i].s) && divides(code, it[i].e)))
 			code--;
 	return code;
 }
@@ -167,12 +219,12 @@ stitch_compact_append(StringInfo buf, const Stitch *v)
 {
 	const StitchItem *it = STITCH_ITEMS(v);
 	int			code = time_unit_code(it, v->nitems);
-	int64		unit = unit_us[code];
 	SessionMap	map;
 	char	   *p;
 
 	session_map_init(&map, session_bound(v));
-	enlargeStringInfo(buf, STITCH_COMPACT_PREFIX_LEN + 2 * VARINT_MAX_DIGITS);
+	/* typically 8 to 12 characters a row: room for most values at once */
+	enlargeStringInfo(buf, Min((Size) v->nitems * 12 + 64, MaxAllocSize / 4));
 	p = buf->data + buf->len;
 	memcpy(p, STITCH_COMPACT_PREFIX, STITCH_COMPACT_PREFIX_LEN);
 	p += STITCH_COMPACT_PREFIX_LEN;
@@ -185,11 +237,13 @@ stitch_compact_append(StringInfo buf, const Stitch *v)
 		uint64		ref = 0;
 		int32		num;
 
-		enlargeStringInfo(buf, ROW_MAX_CHARS);
+		if (unlikely(buf->maxlen - buf->len <= ROW_MAX_CHARS))
+			enlargeStringInfo(buf, ROW_MAX_CHARS);
 		p = buf->data + buf->len;
 		/* unsigned differences: exact for any two valid timestamps, later minus earlier */
-		p = put_varint(p, i == 0 ? zigzag(it[0].s / unit) : ((uint64) it[i].s - (uint64) it[i - 1].s) / unit);
-		p = put_varint(p, ((uint64) it[i].e - (uint64) it[i].s) / unit);
+		p = put_varint(p, i == 0 ? zigzag(it[0].s / unit_us[code]) :
+					   in_units(code, (uint64) it[i].s - (uint64) it[i - 1].s));
+		p = put_varint(p, in_units(code, (uint64) it[i].e - (uint64) it[i].s));
 		if (sid != 0)
 		{
 			num = session_number(&map, sid);
@@ -286,9 +340,8 @@ add_units(int64 base, uint64 units, int64 unit, int64 *out)
 {
 	uint64		delta;
 
-	if (units > PG_UINT64_MAX / (uint64) unit)
+	if (pg_mul_u64_overflow(units, (uint64) unit, &delta))
 		return false;
-	delta = units * (uint64) unit;
 	/* as unsigned, INT64_MAX - base is exact for any base (more than INT64_MAX when base < 0) */
 	if (delta > (uint64) PG_INT64_MAX - (uint64) base)
 		return false;
@@ -305,6 +358,7 @@ typedef struct RowsRead
 	uint64	   *sess;			/* in order of first use */
 	int32		nsess;
 	int32		maxsess;
+	SessionMap	seen;			/* the same, to refuse one given twice */
 } RowsRead;
 
 /* Makes room for one more element of arr; false when the value would be too large. */
@@ -323,6 +377,8 @@ row_session(Reader *rd, RowsRead *rr, uint64 ref, uint64 *sid)
 	{
 		if (!get_session(rd, sid))
 			return false;
+		if (session_number(&rr->seen, *sid) >= 0)
+			return fail(rd, "A session identity is given twice instead of referred to (not canonical).");
 		if (!GROW(rr->sess, rr->nsess, rr->maxsess))
 			return fail(rd, "The value has too many sessions.");
 		rr->sess[rr->nsess++] = *sid;
@@ -366,33 +422,12 @@ read_row(Reader *rd, RowsRead *rr, const StitchItem *prev, int64 unit)
 static const char *
 check_unit(const RowsRead *rr, int code)
 {
-	int64		next;
-
 	if (code == UNIT_CODES - 1)
 		return NULL;
-	next = unit_us[code + 1];
 	for (int32 i = 0; i < rr->n; i++)
-		if (rr->items[i].s % next != 0 || rr->items[i].e % next != 0)
+		if (!divides(code + 1, rr->items[i].s) || !divides(code + 1, rr->items[i].e))
 			return NULL;
 	return "The time unit is not the largest that divides every start and end (not canonical).";
-}
-
-/* NULL when no session identity is given twice (the second time must refer to the first). */
-static const char *
-check_sessions_once(const RowsRead *rr)
-{
-	uint64	   *sorted;
-
-	if (rr->nsess < 2)
-		return NULL;
-	sorted = palloc(sizeof(uint64) * rr->nsess);
-	memcpy(sorted, rr->sess, sizeof(uint64) * rr->nsess);
-	compact_sort_u64(sorted, rr->nsess);
-	for (int32 i = 1; i < rr->nsess; i++)
-		if (sorted[i] == sorted[i - 1])
-			return "A session identity is given twice instead of referred to (not canonical).";
-	pfree(sorted);
-	return NULL;
 }
 
 /* Reads the header: rules and the time unit's code. */
@@ -423,6 +458,7 @@ stitch_compact_parse(const char *str, Stitch **result)
 	RowsRead	rr;
 	int			code;
 	const char *err;
+	size_t		len;
 
 	Assert(strncmp(str, STITCH_COMPACT_PREFIX, STITCH_COMPACT_PREFIX_LEN) == 0);
 	init_digit_values();
@@ -430,17 +466,19 @@ stitch_compact_parse(const char *str, Stitch **result)
 		return rd.err;
 	if (*rd.p == '\0')
 		return "A stitch value must have at least one row.";
-	/* a row takes 3 characters at least, typically 8 to 12 */
-	rr.max = (int32) Min(strlen(rd.p) / 8 + 8, 1 << 20);
+	/* a row takes 3 characters at least, typically 8 to 12; a call (a new session) 30 to 60 */
+	len = strlen(rd.p);
+	rr.max = (int32) Min(len / 8 + 8, 1 << 20);
 	rr.items = palloc(sizeof(StitchItem) * rr.max);
 	rr.n = 0;
 	rr.maxsess = 8;
 	rr.sess = palloc(sizeof(uint64) * rr.maxsess);
 	rr.nsess = 0;
+	session_map_init(&rr.seen, (int64) Min(len / 32 + 8, 1 << 16));
 	while (*rd.p != '\0')
 		if (!read_row(&rd, &rr, rr.n == 0 ? NULL : &rr.items[rr.n - 1], unit_us[code]))
 			return rd.err;
-	if ((err = check_unit(&rr, code)) != NULL || (err = check_sessions_once(&rr)) != NULL)
+	if ((err = check_unit(&rr, code)) != NULL)
 		return err;
 	*result = stitch_from_islands(rr.items, rr.n, NULL, 0, &r, &err);
 	return *result == NULL ? err : NULL;
