@@ -148,9 +148,9 @@ GRANT EXECUTE ON ROUTINE
     TO gcstitch_analyst;
 
 COMMENT ON FUNCTION @extschema@.stitch_in(cstring) IS
-    'Text input of gcstitch.stitch: exactly the output text (format 2), or the format 1 text of gcstitch 0.1.0; checks every invariant (22P02 on bad input)';
+    'Text input of gcstitch.stitch: exactly the output text (format 2) in either form, readable "v2 ..." or compact "v2c:...", or the format 1 text of gcstitch 0.1.0; checks every invariant (22P02 on bad input)';
 COMMENT ON FUNCTION @extschema@.stitch_out(@extschema@.stitch) IS
-    'Text output of gcstitch.stitch: "v2 tolerance=<s>s split_after_wrapup=<bool> [class:start/end@session ...] ...", UTC ISO 8601';
+    'Text output of gcstitch.stitch in the form gcstitch.stitch_output names: readable (the default) "v2 tolerance=<s>s split_after_wrapup=<bool> [class:start/end@session ...] ...", UTC ISO 8601, or compact "v2c:..."';
 COMMENT ON FUNCTION @extschema@.stitch_recv(internal) IS
     'Binary input of gcstitch.stitch (format 2, or format 1 of gcstitch 0.1.0); checks every count, bound, ordering and island (22P03 on bad input)';
 COMMENT ON FUNCTION @extschema@.stitch_send(@extschema@.stitch) IS
