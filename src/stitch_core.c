@@ -377,7 +377,8 @@ stitch_build(StitchItem *items, int32 n, const StitchRules *r)
 /*
  * A value from rows and island sizes read from text or binary input: the
  * rows must be valid, in canonical order without repeats, and cut into
- * islands exactly as the rules cut them.  NULL with *detail set otherwise.
+ * islands exactly as the rules cut them (island_sizes NULL: the input gave
+ * none, the rules cut them).  NULL with *detail set otherwise.
  */
 Stitch *
 stitch_from_islands(StitchItem *items, int32 n, const int32 *island_sizes,
@@ -417,6 +418,8 @@ stitch_from_islands(StitchItem *items, int32 n, const int32 *island_sizes,
 		return NULL;
 	}
 	v = stitch_build(items, n, r);
+	if (island_sizes == NULL)
+		return v;
 	if (v->nislands != nislands)
 	{
 		*detail = "The rows are not cut into islands as the stitching rules cut them.";

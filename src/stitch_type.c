@@ -14,7 +14,9 @@
  * tolerance is in seconds.  Input accepts exactly what output writes (so a
  * value has one text form) and checks that the rows are cut into islands as
  * the stitching rules cut them.  Text of format 1 ("v1 ...", written by
- * gcstitch 0.1.0) is read too.
+ * gcstitch 0.1.0) is read too, and so is the compact form ("v2c:...",
+ * stitch_compact.c), which the output writes when gcstitch.stitch_output is
+ * compact.
  */
 #include "postgres.h"
 
@@ -23,7 +25,11 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
+#include "stitch_compact.h"
 #include "stitch_type.h"
+
+/* gcstitch.stitch_output, defined in _PG_init (gcstitch.c). */
+int			stitch_output = STITCH_OUTPUT_READABLE;
 
 /* Growable arrays filled by the text parser. */
 typedef struct ParseBuf
@@ -194,7 +200,7 @@ parse_stitch(const char *str, Stitch **result)
 	StringInfoData scratch;
 
 	if (!expect(&p, "v2 tolerance="))
-		return "A stitch value must start with \"v2 tolerance=\" (or \"v1\" for the format of gcstitch 0.1.0).";
+		return "A stitch value must start with \"v2 tolerance=\" (readable form), \"v2c:\" (compact form) or \"v1\" (the format of gcstitch 0.1.0).";
 	initStringInfo(&scratch);
 	if ((err = tolerance_error_detail(seconds_parse(&p, true, &r.tolerance))) != NULL)
 		return err;
@@ -236,7 +242,10 @@ gcstitch_stitch_in(PG_FUNCTION_ARGS)
 
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;
-	err = strncmp(p, "v1", 2) == 0 ? stitch_v1_in(str, &v) : parse_stitch(str, &v);
+	if (strncmp(str, STITCH_COMPACT_PREFIX, STITCH_COMPACT_PREFIX_LEN) == 0)
+		err = stitch_compact_parse(str, &v);
+	else
+		err = strncmp(p, "v1", 2) == 0 ? stitch_v1_in(str, &v) : parse_stitch(str, &v);
 	if (err != NULL)
 	{
 #if PG_VERSION_NUM >= 160000
@@ -254,41 +263,52 @@ gcstitch_stitch_in(PG_FUNCTION_ARGS)
 	PG_RETURN_STITCH_P(v);
 }
 
-/* Text output. */
-PG_FUNCTION_INFO_V1(gcstitch_stitch_out);
-Datum
-gcstitch_stitch_out(PG_FUNCTION_ARGS)
+/* Appends the readable text of v. */
+static void
+append_readable(StringInfo buf, const Stitch *v)
 {
-	Stitch	   *v = PG_GETARG_STITCH_P(0);
 	const StitchIsland *isl = STITCH_ISLANDS(v);
 	const StitchItem *it = STITCH_ITEMS(v);
-	StringInfoData buf;
 	int32		i;
 	int32		j;
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "v2 tolerance=");
-	seconds_append(&buf, v->tolerance);
-	appendStringInfoString(&buf, STITCH_SPLITS(v) ? " split_after_wrapup=true" : " split_after_wrapup=false");
+	appendStringInfoString(buf, "v2 tolerance=");
+	seconds_append(buf, v->tolerance);
+	appendStringInfoString(buf, STITCH_SPLITS(v) ? " split_after_wrapup=true" : " split_after_wrapup=false");
 	for (i = 0; i < v->nislands; i++)
 	{
-		appendStringInfoString(&buf, " [");
+		appendStringInfoString(buf, " [");
 		for (j = 0; j < isl[i].nitems; j++, it++)
 		{
 			uint64		sid = STITCH_TAG_SESSION(it->tag);
 
 			if (j > 0)
-				appendStringInfoChar(&buf, ' ');
-			appendStringInfoString(&buf, stitch_class_name(STITCH_TAG_CLASS(it->tag)));
-			appendStringInfoChar(&buf, ':');
-			utc_timestamp_append(&buf, it->s);
-			appendStringInfoChar(&buf, '/');
-			utc_timestamp_append(&buf, it->e);
+				appendStringInfoChar(buf, ' ');
+			appendStringInfoString(buf, stitch_class_name(STITCH_TAG_CLASS(it->tag)));
+			appendStringInfoChar(buf, ':');
+			utc_timestamp_append(buf, it->s);
+			appendStringInfoChar(buf, '/');
+			utc_timestamp_append(buf, it->e);
 			if (sid != 0)
-				appendStringInfo(&buf, "@%016" INT64_MODIFIER "x", sid);
+				appendStringInfo(buf, "@%016" INT64_MODIFIER "x", sid);
 		}
-		appendStringInfoChar(&buf, ']');
+		appendStringInfoChar(buf, ']');
 	}
+}
+
+/* Text output, in the form gcstitch.stitch_output names. */
+PG_FUNCTION_INFO_V1(gcstitch_stitch_out);
+Datum
+gcstitch_stitch_out(PG_FUNCTION_ARGS)
+{
+	Stitch	   *v = PG_GETARG_STITCH_P(0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	if (stitch_output == STITCH_OUTPUT_COMPACT)
+		stitch_compact_append(&buf, v);
+	else
+		append_readable(&buf, v);
 	PG_RETURN_CSTRING(buf.data);
 }
 

@@ -23,6 +23,15 @@ DatumGetStitchP(Datum d)
 	return v;
 }
 
+/* gcstitch.stitch_output: the text form the output function writes (input reads both). */
+typedef enum StitchOutput
+{
+	STITCH_OUTPUT_READABLE,
+	STITCH_OUTPUT_COMPACT
+} StitchOutput;
+
+extern int	stitch_output;
+
 /* The detail for a tolerance seconds_parse refused. */
 extern const char *tolerance_error_detail(SecondsError e);
 

@@ -7,13 +7,13 @@ CREATE FUNCTION @extschema@.stitch_in(cstring) RETURNS @extschema@.stitch
     AS 'MODULE_PATHNAME', 'gcstitch_stitch_in'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.stitch_in(cstring) IS
-    'Text input of gcstitch.stitch: exactly the output text (format 2), or the format 1 text of gcstitch 0.1.0; checks every invariant (22P02 on bad input)';
+    'Text input of gcstitch.stitch: exactly the output text (format 2) in either form, readable "v2 ..." or compact "v2c:...", or the format 1 text of gcstitch 0.1.0; checks every invariant (22P02 on bad input)';
 
 CREATE FUNCTION @extschema@.stitch_out(@extschema@.stitch) RETURNS cstring
     AS 'MODULE_PATHNAME', 'gcstitch_stitch_out'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.stitch_out(@extschema@.stitch) IS
-    'Text output of gcstitch.stitch: "v2 tolerance=<s>s split_after_wrapup=<bool> [class:start/end@session ...] ...", UTC ISO 8601';
+    'Text output of gcstitch.stitch in the form gcstitch.stitch_output names: readable (the default) "v2 tolerance=<s>s split_after_wrapup=<bool> [class:start/end@session ...] ...", UTC ISO 8601, or compact "v2c:..."';
 
 CREATE FUNCTION @extschema@.stitch_recv(internal) RETURNS @extschema@.stitch
     AS 'MODULE_PATHNAME', 'gcstitch_stitch_recv'

@@ -18,13 +18,19 @@ COMMENT ON COLUMN @extschema@.queue.sl_threshold IS
     'Service level threshold: a call answered after waiting at most this long meets the target';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.queue', '');
 
--- A queue's threshold from its row's sl_threshold (NULL: no row): the views, refresh() and
--- queue_threshold() take the default from here. A single expression, so the planner inlines it.
+-- A queue's threshold and target from its row (NULL: no row): the views, refresh(),
+-- queue_threshold() and queue_target_percent() take the defaults from here. A single expression, so the planner inlines it.
 CREATE FUNCTION @extschema@.sl_threshold_or_default(sl_threshold interval) RETURNS interval
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN coalesce(sl_threshold, interval '20 seconds');
 COMMENT ON FUNCTION @extschema@.sl_threshold_or_default(interval) IS
     'Service level threshold of a queue given its gcstitch.queue.sl_threshold: that value, or 20 seconds (the column default) for NULL, a queue without a row';
+
+CREATE FUNCTION @extschema@.sl_target_percent_or_default(sl_target_percent numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN coalesce(sl_target_percent, 80::numeric);
+COMMENT ON FUNCTION @extschema@.sl_target_percent_or_default(numeric) IS
+    'Service level target of a queue given its gcstitch.queue.sl_target_percent: that value, or 80 (the column default) for NULL, a queue without a row';
 
 CREATE FUNCTION @extschema@.queue_threshold(queue_id text) RETURNS interval
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
@@ -35,8 +41,8 @@ COMMENT ON FUNCTION @extschema@.queue_threshold(text) IS
 
 CREATE FUNCTION @extschema@.queue_target_percent(queue_id text) RETURNS numeric
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-    RETURN coalesce((SELECT q.sl_target_percent FROM @extschema@.queue q WHERE q.queue_id OPERATOR(pg_catalog.=) $1),
-                    80::numeric);
+    RETURN @extschema@.sl_target_percent_or_default(
+        (SELECT q.sl_target_percent FROM @extschema@.queue q WHERE q.queue_id OPERATOR(pg_catalog.=) $1));
 COMMENT ON FUNCTION @extschema@.queue_target_percent(text) IS
     'Service level goal of a queue in percent: gcstitch.queue.sl_target_percent, 80 for a queue without a row';
 

@@ -358,7 +358,7 @@ bucketed AS (
 counted AS (
     SELECT b.queue_id, b.interval_start, q.name AS queue_name,
            @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,
-           coalesce(q.sl_target_percent, 80) AS sl_target_percent,
+           @extschema@.sl_target_percent_or_default(q.sl_target_percent) AS sl_target_percent,
            count(*) FILTER (WHERE b.reported AND b.kind = 'offered') AS reported_offered,
            count(*) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_answered,
            count(*) FILTER (WHERE b.reported AND b.kind = 'answered'

@@ -148,9 +148,9 @@ GRANT EXECUTE ON ROUTINE
     TO gcstitch_analyst;
 
 COMMENT ON FUNCTION @extschema@.stitch_in(cstring) IS
-    'Text input of gcstitch.stitch: exactly the output text (format 2), or the format 1 text of gcstitch 0.1.0; checks every invariant (22P02 on bad input)';
+    'Text input of gcstitch.stitch: exactly the output text (format 2) in either form, readable "v2 ..." or compact "v2c:...", or the format 1 text of gcstitch 0.1.0; checks every invariant (22P02 on bad input)';
 COMMENT ON FUNCTION @extschema@.stitch_out(@extschema@.stitch) IS
-    'Text output of gcstitch.stitch: "v2 tolerance=<s>s split_after_wrapup=<bool> [class:start/end@session ...] ...", UTC ISO 8601';
+    'Text output of gcstitch.stitch in the form gcstitch.stitch_output names: readable (the default) "v2 tolerance=<s>s split_after_wrapup=<bool> [class:start/end@session ...] ...", UTC ISO 8601, or compact "v2c:..."';
 COMMENT ON FUNCTION @extschema@.stitch_recv(internal) IS
     'Binary input of gcstitch.stitch (format 2, or format 1 of gcstitch 0.1.0); checks every count, bound, ordering and island (22P03 on bad input)';
 COMMENT ON FUNCTION @extschema@.stitch_send(@extschema@.stitch) IS
@@ -162,14 +162,20 @@ COMMENT ON AGGREGATE @extschema@.stitch(timestamptz, timestamptz, text, text, in
 COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.stitch) IS
     'Merges stitch values of one key exactly as if all their rows were stitched at once; all must have the same tolerance and split_after_wrapup';
 
--- The threshold of a queue without a row, written once (issue 13): the views below, refresh() and
--- queue_threshold() take it from sl_threshold_or_default().
+-- The threshold and target of a queue without a row, written once (issue 13): the views below,
+-- refresh(), queue_threshold() and queue_target_percent() take them from the *_or_default() functions.
 CREATE FUNCTION @extschema@.sl_threshold_or_default(sl_threshold interval) RETURNS interval
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN coalesce(sl_threshold, interval '20 seconds');
 COMMENT ON FUNCTION @extschema@.sl_threshold_or_default(interval) IS
     'Service level threshold of a queue given its gcstitch.queue.sl_threshold: that value, or 20 seconds (the column default) for NULL, a queue without a row';
 GRANT EXECUTE ON FUNCTION @extschema@.sl_threshold_or_default(interval) TO gcstitch_analyst;
+CREATE FUNCTION @extschema@.sl_target_percent_or_default(sl_target_percent numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN coalesce(sl_target_percent, 80::numeric);
+COMMENT ON FUNCTION @extschema@.sl_target_percent_or_default(numeric) IS
+    'Service level target of a queue given its gcstitch.queue.sl_target_percent: that value, or 80 (the column default) for NULL, a queue without a row';
+GRANT EXECUTE ON FUNCTION @extschema@.sl_target_percent_or_default(numeric) TO gcstitch_analyst;
 
 -- The views: the labeller and the aggregate follow settings.split_after_wrapup; queue_interval names
 -- the settings it reads (a settings.* there would not see columns added later).
@@ -308,7 +314,7 @@ bucketed AS (
 counted AS (
     SELECT b.queue_id, b.interval_start, q.name AS queue_name,
            @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,
-           coalesce(q.sl_target_percent, 80) AS sl_target_percent,
+           @extschema@.sl_target_percent_or_default(q.sl_target_percent) AS sl_target_percent,
            count(*) FILTER (WHERE b.reported AND b.kind = 'offered') AS reported_offered,
            count(*) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_answered,
            count(*) FILTER (WHERE b.reported AND b.kind = 'answered'
@@ -408,8 +414,8 @@ CREATE OR REPLACE FUNCTION @extschema@.queue_threshold(queue_id text) RETURNS in
 
 CREATE OR REPLACE FUNCTION @extschema@.queue_target_percent(queue_id text) RETURNS numeric
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-    RETURN coalesce((SELECT q.sl_target_percent FROM @extschema@.queue q WHERE q.queue_id OPERATOR(pg_catalog.=) $1),
-                    80::numeric);
+    RETURN @extschema@.sl_target_percent_or_default(
+        (SELECT q.sl_target_percent FROM @extschema@.queue q WHERE q.queue_id OPERATOR(pg_catalog.=) $1));
 
 CREATE OR REPLACE FUNCTION @extschema@.refresh_job_name() RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
@@ -2535,7 +2541,7 @@ BEGIN
     counted AS (
         SELECT b.queue_id, b.interval_start, q.name AS queue_name,
                @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,
-               coalesce(q.sl_target_percent, 80) AS sl_target_percent,
+               @extschema@.sl_target_percent_or_default(q.sl_target_percent) AS sl_target_percent,
                count(*) FILTER (WHERE b.reported AND b.kind = 'offered') AS reported_offered,
                count(*) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_answered,
                count(*) FILTER (WHERE b.reported AND b.kind = 'answered'

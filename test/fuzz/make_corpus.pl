@@ -4,7 +4,7 @@
 #                      documents and the fragments the tests assemble), and single conversations
 #                      and a small page of the sample day (test/sample/make_export.pl);
 #   service_level_in/  every service_level literal of the tests, "(offered=...)";
-#   stitch_in/         every stitch literal of the tests, "vN tolerance=...";
+#   stitch_in/         every stitch literal of the tests, "vN tolerance=..." or compact "v2c:...";
 #   service_level.txt, stitch.txt   the same literals one a line (seed_binary turns them into
 #                      binary seeds for the receive harnesses);
 #   json.dict          a libFuzzer dictionary: every member name of the sample day and a date.
@@ -58,7 +58,7 @@ my (%sl, %st);
 for my $file (sort glob("$root/sql/*.sql $root/test/pgtap/*.sql")) {
     for my $lit (sql_literals(slurp($file))) {
         if ($lit =~ /^\(offered=/) { $sl{$lit} = 1; }
-        elsif ($lit =~ /^\s*v\d+\s+tolerance=/) { $st{$lit} = 1; }
+        elsif ($lit =~ /^\s*v\d+\s+tolerance=|^v2c:/) { $st{$lit} = 1; }
         elsif ($file =~ m{/(import_[^/]*)\.sql$} && $lit =~ /[{\[]/) { write_seed('json', $lit); }
     }
 }

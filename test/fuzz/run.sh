@@ -7,13 +7,13 @@
 # (replay: test/fuzz/build/fuzz_HARNESS FILE). Without clang and its libFuzzer runtime it prints
 # why it skips and exits 0.
 # Usage: bash test/fuzz/run.sh SECONDS [HARNESS ...]   (harnesses: json service_level_in
-#        service_level_recv stitch_in stitch_recv; default all)
+#        service_level_recv stitch_in stitch_compact stitch_recv; default all)
 set -u
 cd "$(dirname "$0")"
 seconds=${1:?usage: run.sh SECONDS [HARNESS ...]}
 shift
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(json service_level_in service_level_recv stitch_in stitch_recv)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(json service_level_in service_level_recv stitch_in stitch_compact stitch_recv)
 BUILD=build
 mkdir -p $BUILD
 
@@ -36,6 +36,9 @@ for type in service_level stitch; do
 	mkdir -p $BUILD/seeds/${type}_recv
 	$BUILD/seed_binary $type $BUILD/seeds/${type}_recv <$BUILD/seeds/$type.txt >/dev/null
 done
+# every stitch literal in the compact form too (and the compact literals of the tests)
+mkdir -p $BUILD/seeds/stitch_compact
+$BUILD/seed_binary stitch_compact $BUILD/seeds/stitch_compact <$BUILD/seeds/stitch.txt >/dev/null
 
 n=0
 status=0
