@@ -16,11 +16,16 @@ coord=gcstitch_coord
 shard_db() { echo "gcstitch_shard_$1"; }
 COLUMNS_DDL="client_id text, session_id text, seg_type text, seg_start timestamptz, seg_end timestamptz"
 STITCH="gcstitch.stitch(seg_start, seg_end, seg_type, session_id, interval '30 seconds')"
-# Each shard stitches its rows of a key, the coordinator merges the values of that key.
-SHARDED_SQL="SELECT client_id, gcstitch.rollup(st) AS st
-  FROM (SELECT shard, client_id, $STITCH AS st FROM seg GROUP BY shard, client_id) per_shard
- GROUP BY client_id"
-SINGLE_SQL="SELECT client_id, $STITCH AS st FROM seg_single GROUP BY client_id"
+# sharded_sql [WHERE ...]: each shard stitches its rows of a key, the coordinator merges the values
+# of that key.
+sharded_sql() {
+	echo "SELECT client_id, gcstitch.rollup(st) AS st
+	  FROM (SELECT shard, client_id, $STITCH AS st FROM seg ${1:-} GROUP BY shard, client_id) per_shard
+	 GROUP BY client_id"
+}
+single_sql() { echo "SELECT client_id, $STITCH AS st FROM seg_single ${1:-} GROUP BY client_id"; }
+SHARDED_SQL=$(sharded_sql)
+SINGLE_SQL=$(single_sql)
 
 n=0
 report() {
@@ -192,6 +197,17 @@ expect "the coordinator aggregates gcstitch.rollup over the Append of the shards
 expect "without enable_partitionwise_aggregate the rows travel and the coordinator stitches them" \
 	"$(q $coord -c 'SET enable_partitionwise_aggregate = off' -c "EXPLAIN (VERBOSE, COSTS OFF) $SHARDED_SQL" |
 		grep 'Remote SQL:' | grep -vc 'GROUP BY')" '^2$'
+q $coord -c 'ALTER SERVER shard_1 OPTIONS (DROP extensions)'
+expect "without extensions 'gcstitch' on its server, shard 1 ships its rows" \
+	"$(q $coord -c "EXPLAIN (VERBOSE, COSTS OFF) $SHARDED_SQL" | grep 'Remote SQL:' | grep -vc 'GROUP BY')" '^1$'
+q $coord -c "ALTER SERVER shard_1 OPTIONS (ADD extensions 'gcstitch')"
+hour="WHERE seg_start >= timestamptz '2024-06-03 10:00:00+00' AND seg_start < timestamptz '2024-06-03 11:00:00+00'"
+expect "a WHERE on the rows (one hour) goes to the shards with the aggregate" \
+	"$(q $coord -c "EXPLAIN (VERBOSE, COSTS OFF) $(sharded_sql "$hour")" |
+		grep -c 'Remote SQL: .* WHERE .*seg_start >= .* GROUP BY 1, 2$')" '^2$'
+check $coord "that hour's values equal one node's over the same hour" \
+	"SELECT count(*) > 0 AND bool_and(coalesce(s.st OPERATOR(gcstitch.=) r.st, false))
+	   FROM ($(sharded_sql "$hour")) s FULL JOIN ($(single_sql "$hour")) r USING (client_id)"
 
 # c. What travels is compact: the servers ask for it, the postgres_fdw sessions have it, and the
 # Remote SQL of the plan, run on each shard with its server's options, writes v2c: texts.
@@ -265,24 +281,25 @@ time_turn() {
 	local t
 	case $1 in
 	one_node) t=$(run_ms "$(count_of "$SINGLE_SQL")") ;;
+	one_node_serial) t=$(run_ms "SET max_parallel_workers_per_gather = 0; $(count_of "$SINGLE_SQL")") ;;
 	*) ship_as "$1" && t=$(run_ms "$(count_of "$SHARDED_SQL")") ;;
 	esac
 	[ -n "$t" ] || { echo "# $1: the timed query failed"; return 1; }
 	if [ -z "${best[$1]:-}" ] || awk "BEGIN { exit !($t < ${best[$1]}) }"; then best[$1]=$t; fi
 }
-turns="one_node readable compact"
+turns="one_node one_node_serial readable compact"
 for round in $(seq "$ROUNDS"); do
 	for turn in $turns; do time_turn "$turn"; done
 	turns=$(echo "$turns" | tr ' ' '\n' | tac | tr '\n' ' ')
 done
 ship_as compact
 ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
-if [ -n "${best[one_node]:-}" ] && [ -n "${best[readable]:-}" ] && [ -n "${best[compact]:-}" ]; then
-	echo "# one node's plan: $(q $coord -c "EXPLAIN (COSTS OFF) $SINGLE_SQL" | grep -oE 'Gather|Workers Planned: [0-9]+|HashAggregate|GroupAggregate' | sort -u | tr '\n' ' ')"
+if [ ${#best[@]} -eq 4 ]; then
 	echo "# time, best of $ROUNDS ($((AGENTS * CALLS)) calls, $(q $coord -c 'SELECT count(*) FROM seg_single') rows):" \
-		"one node ${best[one_node]} ms;" \
-		"two shards shipping readable ${best[readable]} ms ($(ratio "${best[readable]}" "${best[one_node]}") x one node)," \
-		"compact ${best[compact]} ms ($(ratio "${best[compact]}" "${best[one_node]}") x one node," \
+		"one node ${best[one_node]} ms ($(q $coord -c "EXPLAIN (COSTS OFF) $SINGLE_SQL" |
+			grep -oE 'Workers Planned: [0-9]+' || echo 'no parallel workers')), without parallel workers ${best[one_node_serial]} ms;" \
+		"two shards shipping readable ${best[readable]} ms ($(ratio "${best[readable]}" "${best[one_node_serial]}") x one node without workers)," \
+		"compact ${best[compact]} ms ($(ratio "${best[compact]}" "${best[one_node_serial]}") x," \
 		"$(ratio "${best[compact]}" "${best[readable]}") x readable)"
 fi
 
