@@ -99,3 +99,12 @@ SELECT count(*) AS keys,
               FROM (SELECT gcstitch.stitch(s, e, t, sess, '30 seconds', false) x FROM many GROUP BY k) y)
            AS rule2_splits
 FROM direct d JOIN (SELECT k, gcstitch.rollup(st) st FROM parts GROUP BY k) r USING (k);
+
+-- A group of one value gives it back whole (not rebuilt from its rows); as a window aggregate
+-- each frame's value grows from one value to several.  Every frame of every key equals the
+-- stitch of the rows of its parts (11 frames: bridge 3, weave 2, zpoint 3, dupsess 3).
+SELECT count(*) AS frames,
+       count(*) FILTER (WHERE w.st OPERATOR(gcstitch.=)
+                        (SELECT gcstitch.stitch(g.s, g.e, g.t, g.sess, '30 seconds') FROM seg g
+                          WHERE g.k = w.k AND g.part <= w.part)) AS exact
+FROM (SELECT k, part, gcstitch.rollup(st) OVER (PARTITION BY k ORDER BY part) AS st FROM part) w;

@@ -39,7 +39,11 @@ typedef struct StitchState
 {
 	/* the first 64 bytes are all the transition function touches per row */
 	StitchRules rules;			/* valid when has_rules */
-	Interval	tol_arg;		/* last tolerance argument seen, for a fast check */
+	union
+	{
+		Interval	tol_arg;	/* stitch(): the last tolerance argument, for a fast check */
+		const Stitch *single;	/* rollup(): its one value while it has no other row, kept whole */
+	}			arg;
 	StitchItem *wpos;			/* next free item of the tail chunk */
 	StitchItem *wend;			/* end of the tail chunk */
 	ItemChunk  *head;
@@ -414,7 +418,7 @@ state_check_rule_args(StitchState *st, FunctionCallInfo fcinfo)
 		split = PG_GETARG_BOOL(6);
 	}
 	tol = PG_GETARG_INTERVAL_P(5);
-	if (!st->has_rules || !stitch_same_tolerance_arg(&st->tol_arg, tol) ||
+	if (!st->has_rules || !stitch_same_tolerance_arg(&st->arg.tol_arg, tol) ||
 		st->rules.split_after_wrapup != split)
 	{
 		StitchRules r;
@@ -422,7 +426,7 @@ state_check_rule_args(StitchState *st, FunctionCallInfo fcinfo)
 		r.tolerance = stitch_tolerance_arg(tol);
 		r.split_after_wrapup = split;
 		state_set_rules(st, &r, false);
-		st->tol_arg = *tol;
+		st->arg.tol_arg = *tol;
 	}
 }
 
@@ -492,7 +496,29 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* Transition of rollup(stitch): adds the rows of a stored value. */
+/*
+ * A rollup state's one value becomes rows like any other: before a second
+ * value, a combine or a serialization.
+ */
+static void
+state_expand_single(StitchState *st)
+{
+	const Stitch *v;
+
+	if (!st->rollup || st->arg.single == NULL)
+		return;
+	v = st->arg.single;
+	st->arg.single = NULL;
+	state_append(st, STITCH_ITEMS(v), v->nitems);
+	pfree((void *) v);
+}
+
+/*
+ * Transition of rollup(stitch): adds the rows of a stored value.  The first
+ * value is kept whole: a group of one value (a key on one shard, in one
+ * partition) gives it back without being rebuilt, the value being what its
+ * rows, stitched by its rules, give.
+ */
 PG_FUNCTION_INFO_V1(gcstitch_rollup_transfn);
 Datum
 gcstitch_rollup_transfn(PG_FUNCTION_ARGS)
@@ -517,6 +543,15 @@ gcstitch_rollup_transfn(PG_FUNCTION_ARGS)
 	r.tolerance = v->tolerance;
 	r.split_after_wrapup = STITCH_SPLITS(v);
 	state_set_rules(st, &r, true);
+	if (st->arg.single == NULL && state_count(st) == 0)
+	{
+		Stitch	   *copy = MemoryContextAlloc(ctx, VARSIZE(v));
+
+		memcpy(copy, v, VARSIZE(v));
+		st->arg.single = copy;
+		PG_RETURN_POINTER(st);
+	}
+	state_expand_single(st);
 	state_append(st, STITCH_ITEMS(v), v->nitems);
 	PG_RETURN_POINTER(st);
 }
@@ -536,6 +571,9 @@ gcstitch_stitch_combinefn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(a);
 	}
+	if (a != NULL)
+		state_expand_single(a);
+	state_expand_single(b);
 	if (a == NULL)
 	{
 		a = state_create(fcinfo, ctx, b->view ? 0 : state_count(b));
@@ -543,7 +581,7 @@ gcstitch_stitch_combinefn(PG_FUNCTION_ARGS)
 		a->rules = b->rules;
 		a->has_rules = b->has_rules;
 		a->rollup = b->rollup;
-		a->tol_arg = b->tol_arg;
+		a->arg = b->arg;
 	}
 	else if (b->has_rules)
 	{
@@ -580,8 +618,10 @@ gcstitch_stitch_serialfn(PG_FUNCTION_ARGS)
 	Size		sz;
 	bytea	   *out;
 	StitchItem *items;
-	int64		n = state_count(st);
+	int64		n;
 
+	state_expand_single(st);
+	n = state_count(st);
 	sz = add_size(VARHDRSZ + SER_ITEMS_OFFSET, mul_size((Size) n, sizeof(StitchItem)));
 	if (sz > MaxAllocSize)
 		ereport(ERROR,
@@ -711,6 +751,13 @@ gcstitch_stitch_finalfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (StitchState *) PG_GETARG_POINTER(0);
+	if (st->rollup && st->arg.single != NULL)
+	{
+		/* a copy: the state may be finalized again (a window aggregate) */
+		v = palloc(VARSIZE(st->arg.single));
+		memcpy(v, st->arg.single, VARSIZE(st->arg.single));
+		PG_RETURN_STITCH_P(v);
+	}
 	n = state_count(st);
 	if (n == 0)
 		PG_RETURN_NULL();
