@@ -101,11 +101,6 @@ SET enable_hashagg = off;
 SELECT par_plan('CREATE TABLE par_rollup AS SELECT k, gcstitch.rollup(st) AS st FROM par_parts GROUP BY k');
 RESET enable_hashagg;
 SELECT 'parallel rollup' AS plan, * FROM par_diff('par_rollup');
--- One value per key: a worker's state keeps its key's value whole until it serializes it as rows.
-SET enable_hashagg = off;
-SELECT par_plan('CREATE TABLE par_rollup_one AS SELECT k, gcstitch.rollup(st) AS st FROM par_serial GROUP BY k');
-RESET enable_hashagg;
-SELECT 'parallel rollup of one value' AS plan, * FROM par_diff('par_rollup_one');
 RESET parallel_leader_participation;
 
 -- Partition-wise aggregation. Range partitions on the start time cut every key's timeline in
@@ -183,6 +178,6 @@ SELECT count(*) = (SELECT count(*) FROM par_big_par) AS same_island_count,
   FROM ref LEFT JOIN par_big_par p USING (k, interaction_no);
 RESET max_parallel_workers_per_gather;
 
-DROP TABLE par_seg, par_serial, par_serial_rows, par_hash, par_group, par_parts, par_rollup, par_rollup_one,
+DROP TABLE par_seg, par_serial, par_serial_rows, par_hash, par_group, par_parts, par_rollup,
            par_range, par_pwise, par_hashpart, par_fullpwise, par_big, par_big_serial, par_big_par;
 DROP FUNCTION par_plan(text), par_diff(regclass);
