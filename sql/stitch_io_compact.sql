@@ -6,6 +6,7 @@ SET datestyle = 'ISO, YMD';
 SET intervalstyle = 'postgres';
 
 -- Returns the error of a statement as "SQLSTATE: message / detail", or "ok".
+-- Own copy, not \i'd from a shared file: psql echoes an included file into the .out too, and files need different variants.
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE d text;
 BEGIN

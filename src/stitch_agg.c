@@ -496,6 +496,16 @@ gcstitch_stitch_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
+/* A copy of the value v in cxt. */
+static Stitch *
+stitch_copy(const Stitch *v, MemoryContext cxt)
+{
+	Stitch	   *copy = MemoryContextAlloc(cxt, VARSIZE(v));
+
+	memcpy(copy, v, VARSIZE(v));
+	return copy;
+}
+
 /*
  * A rollup state's one value becomes rows like any other: before a second
  * value, a combine or a serialization.
@@ -545,10 +555,7 @@ gcstitch_rollup_transfn(PG_FUNCTION_ARGS)
 	state_set_rules(st, &r, true);
 	if (st->arg.single == NULL && state_count(st) == 0)
 	{
-		Stitch	   *copy = MemoryContextAlloc(ctx, VARSIZE(v));
-
-		memcpy(copy, v, VARSIZE(v));
-		st->arg.single = copy;
+		st->arg.single = stitch_copy(v, ctx);
 		PG_RETURN_POINTER(st);
 	}
 	state_expand_single(st);
@@ -754,9 +761,7 @@ gcstitch_stitch_finalfn(PG_FUNCTION_ARGS)
 	if (st->rollup && st->arg.single != NULL)
 	{
 		/* a copy: the state may be finalized again (a window aggregate) */
-		v = palloc(VARSIZE(st->arg.single));
-		memcpy(v, st->arg.single, VARSIZE(st->arg.single));
-		PG_RETURN_STITCH_P(v);
+		PG_RETURN_STITCH_P(stitch_copy(st->arg.single, CurrentMemoryContext));
 	}
 	n = state_count(st);
 	if (n == 0)

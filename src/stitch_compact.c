@@ -361,12 +361,6 @@ typedef struct RowsRead
 	SessionMap	seen;			/* the same, to refuse one given twice */
 } RowsRead;
 
-/* Makes room for one more element of arr; false when the value would be too large. */
-#define GROW(arr, n, max) \
-	(((n) < (max)) ? true : \
-	 ((max) >= (int32) (MaxAllocSize / 2 / sizeof(*(arr)))) ? false : \
-	 ((max) *= 2, (arr) = repalloc((arr), sizeof(*(arr)) * (max)), true))
-
 /* The session of a row whose kind refers to ref; false with the detail when it cannot. */
 static bool
 row_session(Reader *rd, RowsRead *rr, uint64 ref, uint64 *sid)
@@ -379,7 +373,7 @@ row_session(Reader *rd, RowsRead *rr, uint64 ref, uint64 *sid)
 			return false;
 		if (session_number(&rr->seen, *sid) >= 0)
 			return fail(rd, "A session identity is given twice instead of referred to (not canonical).");
-		if (!GROW(rr->sess, rr->nsess, rr->maxsess))
+		if (!STITCH_GROW(rr->sess, rr->nsess, rr->maxsess))
 			return fail(rd, "The value has too many sessions.");
 		rr->sess[rr->nsess++] = *sid;
 	}
@@ -412,7 +406,7 @@ read_row(Reader *rd, RowsRead *rr, const StitchItem *prev, int64 unit)
 	if (!row_session(rd, rr, kind / STITCH_NCLASSES, &sid))
 		return false;
 	it.tag = STITCH_TAG(kind % STITCH_NCLASSES, sid);
-	if (!GROW(rr->items, rr->n, rr->max))
+	if (!STITCH_GROW(rr->items, rr->n, rr->max))
 		return fail(rd, "The value has too many rows.");
 	rr->items[rr->n++] = it;
 	return true;

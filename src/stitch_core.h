@@ -47,6 +47,15 @@ typedef struct StitchItem
 #define STITCH_TAG_SESSION(t) ((t) & STITCH_SESSION_MASK)
 
 /*
+ * Makes room for one more element of a repalloc'd array arr of max, n used,
+ * doubling it; false when it would pass MaxAllocSize (utils/memutils.h).
+ */
+#define STITCH_GROW(arr, n, max) \
+	(((n) < (max)) ? true : \
+	 ((max) >= (int32) (MaxAllocSize / 2 / sizeof(*(arr)))) ? false : \
+	 ((max) *= 2, (arr) = repalloc((arr), sizeof(*(arr)) * (max)), true))
+
+/*
  * Stored value (varlena), format 2.  After the 32-byte header come nislands
  * StitchIsland headers, then the nitems rows of all islands, island after
  * island.  The rows are the input rows with duplicates removed: ordered by

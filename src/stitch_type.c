@@ -42,12 +42,6 @@ typedef struct ParseBuf
 	int32		maxislands;
 } ParseBuf;
 
-/* Makes room for one more element of arr; false when the value would be too large. */
-#define GROW(arr, n, max) \
-	(((n) < (max)) ? true : \
-	 ((max) >= (int32) (MaxAllocSize / 2 / sizeof(*(arr)))) ? false : \
-	 ((max) *= 2, (arr) = repalloc((arr), sizeof(*(arr)) * (max)), true))
-
 /* Consumes the literal lit at *pp; false when it is not there. */
 static bool
 expect(const char **pp, const char *lit)
@@ -135,7 +129,7 @@ parse_row(const char **pp, ParseBuf *pb, StringInfo scratch)
 	if (*p == '@' && (err = parse_session(&p, &sid)) != NULL)
 		return err;
 	it.tag = STITCH_TAG(cls, sid);
-	if (!GROW(pb->items, pb->nitems, pb->maxitems))
+	if (!STITCH_GROW(pb->items, pb->nitems, pb->maxitems))
 		return "The value has too many rows.";
 	pb->items[pb->nitems++] = it;
 	*pp = p;
@@ -160,7 +154,7 @@ parse_island(const char **pp, ParseBuf *pb, StringInfo scratch)
 		if (*p++ != ' ')
 			return "Rows of an island must be separated by one space and the island closed by ].";
 	}
-	if (!GROW(pb->sizes, pb->nislands, pb->maxislands))
+	if (!STITCH_GROW(pb->sizes, pb->nislands, pb->maxislands))
 		return "The value has too many islands.";
 	pb->sizes[pb->nislands++] = pb->nitems - first;
 	*pp = p + 1;

@@ -69,17 +69,6 @@ typedef struct ParseBuf
 				maxsess;
 } ParseBuf;
 
-#define GROW(arr, n, max) \
-	do { \
-		if ((n) >= (max)) \
-		{ \
-			if ((max) >= (int32) (MaxAllocSize / 2 / sizeof(*(arr)))) \
-				return "The value has too many elements."; \
-			(max) *= 2; \
-			(arr) = repalloc((arr), sizeof(*(arr)) * (max)); \
-		} \
-	} while (0)
-
 static inline const char *
 skip_ws(const char *p)
 {
@@ -364,7 +353,8 @@ parse_sessions(const char **pp, ParseBuf *pb, V1Island *isl)
 				return "A session identity must be 16 hexadecimal digits.";
 			h = (h << 4) | (uint64) dv;
 		}
-		GROW(pb->sess, pb->nsess, pb->maxsess);
+		if (!STITCH_GROW(pb->sess, pb->nsess, pb->maxsess))
+			return "The value has too many elements.";
 		pb->sess[pb->nsess++] = h;
 		isl->nsess++;
 		if (*p != ',')
@@ -393,7 +383,8 @@ parse_intervals(const char **pp, ParseBuf *pb, int32 *count)
 			return "An interval must be two timestamps separated by /.";
 		if ((err = utc_timestamp_parse(&p, &e)) != NULL)
 			return err;
-		GROW(pb->ivs, pb->niv, pb->maxiv);
+		if (!STITCH_GROW(pb->ivs, pb->niv, pb->maxiv))
+			return "The value has too many elements.";
 		pb->ivs[pb->niv].s = s;
 		pb->ivs[pb->niv].e = e;
 		pb->niv++;
@@ -417,7 +408,8 @@ parse_island(const char **pp, ParseBuf *pb)
 
 	if (*p++ != '[')
 		return "Each island must be enclosed in [ ].";
-	GROW(pb->isl, pb->nisl, pb->maxisl);
+	if (!STITCH_GROW(pb->isl, pb->nisl, pb->maxisl))
+		return "The value has too many elements.";
 	isl = &pb->isl[pb->nisl++];
 	memset(isl, 0, sizeof(*isl));
 	p = skip_ws(p);
