@@ -27,27 +27,7 @@ single_sql() { echo "SELECT client_id, $STITCH AS st FROM seg_single ${1:-} GROU
 SHARDED_SQL=$(sharded_sql)
 SINGLE_SQL=$(single_sql)
 
-n=0
-report() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$@"; }
-# check DB DESCRIPTION SQL: the query must print exactly "t".
-check() {
-	local out
-	out=$(q "$1" -c "$3" 2>&1)
-	[ "$out" = t ] || echo "$out" | sed 's/^/# got: /'
-	[ "$out" = t ]
-	report $? "$2"
-}
-# expect DESCRIPTION GOT PATTERN: ok when GOT matches the extended regular expression PATTERN.
-expect() {
-	[[ $2 =~ $3 ]]
-	local status=$?
-	[ $status -eq 0 ] || echo "$2" | sed 's/^/# got: /'
-	report $status "$1"
-}
+. test/tap.sh
 
 drop_databases() {
 	local db
@@ -235,30 +215,15 @@ done
 echo "# values shipped by both shards: readable $((readable_bytes / 1024)) kB, compact $((compact_bytes / 1024)) kB"
 
 # d. A shard that is down: the query fails naming it (SQLSTATE class 08), no row comes back.
-# try SQL: "ok", or "SQLSTATE: message | detail" of the error the coordinator raised.
-try() {
-	q $coord -v sql="$1" <<-'SQL'
-		CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-		DECLARE state text; message text; detail text;
-		BEGIN
-		    EXECUTE sql;
-		    RETURN 'ok';
-		EXCEPTION WHEN OTHERS THEN
-		    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-		    RETURN concat(state, ': ', message, ' | ', detail);
-		END $$;
-		SELECT pg_temp.try(:'sql');
-	SQL
-}
 alter_shard_2() { q $coord -c "ALTER SERVER shard_2 OPTIONS (SET $1)"; }
 alter_shard_2 "port '1'"
 expect "shard 2 down (wrong port): 08xxx naming server shard_2" \
-	"$(try "SELECT count(*) FROM ($SHARDED_SQL) r")" '^08[0-9A-Z]{3}: could not connect to server "shard_2" \| '
+	"$(try $coord "SELECT count(*) FROM ($SHARDED_SQL) r")" '^08[0-9A-Z]{3}: could not connect to server "shard_2" \| '
 rows=$(q $coord -c '\set FETCH_COUNT 1' -c "$SHARDED_SQL" 2>/dev/null)
 expect "shard 2 down: no row comes back, also fetched row by row (FETCH_COUNT 1)" "$?|$(echo -n "$rows" | wc -c)" '^[1-9][0-9]*\|0$'
 alter_shard_2 "port '$PGPORT', SET dbname 'gcstitch_shard_gone'"
 expect "shard 2's database missing: 08xxx naming server shard_2 and the database" \
-	"$(try "SELECT count(*) FROM ($SHARDED_SQL) r")" \
+	"$(try $coord "SELECT count(*) FROM ($SHARDED_SQL) r")" \
 	'^08[0-9A-Z]{3}: could not connect to server "shard_2" \| .*database "gcstitch_shard_gone" does not exist'
 alter_shard_2 "dbname '$(shard_db 2)'"
 check $coord "shard 2 back: the result equals one node's again" "$EQUAL_VALUES"

@@ -319,6 +319,12 @@ BEGIN
     replaced := 0;
     rejected := 0;
 
+    -- On a coordinator (part 47) the shards store the conversations.
+    IF EXISTS (SELECT FROM @extschema@.shard) THEN
+        RETURN QUERY SELECT * FROM @extschema@.import_routed(doc, strict);
+        RETURN;
+    END IF;
+
     -- The text is parsed in one pass, into batches of 1,000 conversations held by the cursor's
     -- tuplestore (on disk past work_mem), so memory stays near the size of the text. The last row
     -- lists the conversations superseded by a newer version in the same text (ties: the later

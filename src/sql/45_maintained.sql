@@ -206,28 +206,36 @@ FROM @extschema@.interaction_store s
 WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT * FROM @extschema@.interaction_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.sharded_interaction;
 
 CREATE VIEW @extschema@.queue_visit AS
 SELECT * FROM @extschema@.queue_visit_store
 WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT * FROM @extschema@.queue_visit_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.sharded_queue_visit;
 
 CREATE VIEW @extschema@.agent_interval AS
 SELECT * FROM @extschema@.agent_interval_store
 WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT * FROM @extschema@.agent_interval_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.agent_interval_of_shards;
 
 CREATE VIEW @extschema@.queue_interval AS
 SELECT * FROM @extschema@.queue_interval_store
 WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT * FROM @extschema@.queue_interval_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.queue_interval_of_shards;
 
 -- queue_call_live over the maintained rows (the answer instant read as stored).
 CREATE VIEW @extschema@.queue_call AS
@@ -269,7 +277,9 @@ WHERE v.answered_session_id IS NULL
   AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT * FROM @extschema@.queue_call_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.sharded_queue_call;
 
 -- 0.1.0's materialized copies, kept as names only: the views they copied are maintained now.
 CREATE VIEW @extschema@.interaction_mv AS SELECT * FROM @extschema@.interaction;

@@ -847,7 +847,7 @@ COMMENT ON FUNCTION @extschema@.refresh_maintained(boolean) IS
 
 CREATE FUNCTION @extschema@.rebuild() RETURNS bigint
     LANGUAGE sql SET search_path = pg_catalog, pg_temp
-    RETURN @extschema@.refresh_maintained(true);
+    RETURN @extschema@.refresh_maintained(true) + @extschema@.shard_refresh_all(true);
 COMMENT ON FUNCTION @extschema@.rebuild() IS
     'Recomputes the maintained analytics (interaction, queue_visit, agent_interval, queue_interval) from scratch; '
     'needed only after editing gcstitch.segment or gcstitch.metric rows directly. Returns the conversations. Owner only';

@@ -10,6 +10,7 @@ DECLARE
     n integer := 0;
 BEGIN
     PERFORM @extschema@.refresh_maintained(false);
+    PERFORM @extschema@.shard_refresh_all(false);
     -- A view's "reach" is every relation its query reads, through views; a materialized view that
     -- reaches another is refreshed after it (it reaches strictly more of them).
     FOR mv IN
