@@ -128,6 +128,9 @@ expect "queue_interval: both shards read at once, each its own queue_interval" \
 expect "interaction: each shard sends the interactions it owns" \
 	"$(explain "SELECT * FROM gcstitch.interaction WHERE started_at < '2024-11-04 09:00+00'" |
 		grep -c "Remote SQL: SELECT .* FROM gcstitch.owned_interaction WHERE ((started_at < '2024-11-04 09:00:00+00'))\$")" '^2$'
+expect "refresh() reads every shard's shard_refreshed at once (two Async Foreign Scans)" \
+	"$(explain 'SELECT sum(conversations) FROM gcstitch.sharded_refreshed' |
+		grep -A 2 'Async Foreign Scan' | grep -c 'Remote SQL: SELECT conversations FROM gcstitch.shard_refreshed$')" '^2$'
 all_plans=$(for v in $VIEWS; do explain "SELECT * FROM gcstitch.$v"; done)
 expect "no view ships segments, metrics or conversations: every Remote SQL reads a shard's view" \
 	"$(echo "$all_plans" | grep 'Remote SQL:' | grep -vcE 'FROM gcstitch\.(owned_interaction|owned_queue_visit|queue_call|agent_interval|queue_interval)( WHERE .*)?$')|$(echo "$all_plans" | grep -c 'Remote SQL:')" \

@@ -117,6 +117,38 @@ check "fetch_interval records the four intervals as completed, with their pages 
 		|| ' ' || min(interval_start) || ' ' || max(interval_end) FROM gcstitch.fetch_interval WHERE source = 'test'")" = \
 		"4 $($PY test/fetch/check_log.py count "$FAKE_LOG" kind=results status=200) true 2024-11-04 00:00:00+00 2024-11-05 00:00:00+00"
 
+# ---- pointed at a coordinator over two shards (issue 15): the same conversations and views
+views_digest() {
+	sql_value "$1" "SELECT (SELECT md5(string_agg(i::text, '|' ORDER BY i::text)) FROM gcstitch.interaction i) || ' ' ||
+	                       (SELECT md5(string_agg(a::text, '|' ORDER BY a::text)) FROM gcstitch.agent_interval a) || ' ' ||
+	                       (SELECT md5(string_agg(q::text, '|' ORDER BY q::text)) FROM gcstitch.queue_interval q)"
+}
+fresh_db gcstitch_fetch_s1 && fresh_db gcstitch_fetch_s2 && fresh_db gcstitch_fetch_co &&
+	psql_q -d gcstitch_fetch_co <<-SQL >/dev/null
+		CREATE EXTENSION postgres_fdw;
+		CREATE SERVER s1 FOREIGN DATA WRAPPER postgres_fdw
+		    OPTIONS (host '$PGHOST', port '$PGPORT', dbname 'gcstitch_fetch_s1', extensions 'gcstitch');
+		CREATE SERVER s2 FOREIGN DATA WRAPPER postgres_fdw
+		    OPTIONS (host '$PGHOST', port '$PGPORT', dbname 'gcstitch_fetch_s2', extensions 'gcstitch');
+		CREATE USER MAPPING FOR CURRENT_USER SERVER s1;
+		CREATE USER MAPPING FOR CURRENT_USER SERVER s2;
+		SELECT gcstitch.add_shard('s1'), gcstitch.add_shard('s2');
+	SQL
+start_fake coordinator '{"page_size": 50, "polls_pending": 1}'
+run_fetch coordinator gcstitch_fetch_co --from 2024-11-04T00:00:00Z --to 2024-11-05T00:00:00Z --job-hours 12
+rc=$?
+home_conversations() {
+	sql_value "$1" 'SELECT count(*) FROM gcstitch.conversation c
+	                 WHERE NOT EXISTS (SELECT FROM gcstitch.shard_replica r WHERE r.conversation_id = c.conversation_id)'
+}
+check "a fetch into a coordinator exits 0; the shards are home to the $NCONV conversations, each once" \
+	test $rc -eq 0 -a $(($(home_conversations gcstitch_fetch_s1) + $(home_conversations gcstitch_fetch_s2))) -eq "$NCONV" \
+	-a "$(sql_value gcstitch_fetch_co 'SELECT count(DISTINCT conversation_id) FROM gcstitch.shard_conversation WHERE home')" = "$NCONV"
+sql_value gcstitch_fetch_ref 'SELECT gcstitch.refresh()' >/dev/null
+sql_value gcstitch_fetch_co 'SELECT gcstitch.refresh()' >/dev/null
+check "the coordinator's interaction, agent_interval and queue_interval equal the reference import's" \
+	test "$(views_digest gcstitch_fetch_co)" = "$(views_digest gcstitch_fetch_ref)"
+
 # ---- every fault the API can throw at it, in one export
 fresh_db gcstitch_fetch_b
 start_fake faults '{"page_size": 40, "polls_pending": 3, "faults": [

@@ -319,7 +319,7 @@ BEGIN
     replaced := 0;
     rejected := 0;
 
-    -- On a coordinator (part 47) the shards store the conversations.
+    -- On a coordinator (part 55) the shards store the conversations.
     IF EXISTS (SELECT FROM @extschema@.shard) THEN
         RETURN QUERY SELECT * FROM @extschema@.import_routed(doc, strict);
         RETURN;

@@ -846,8 +846,12 @@ COMMENT ON FUNCTION @extschema@.refresh_maintained(boolean) IS
     'Internal to refresh() and rebuild(): brings the maintained analytics up to date with the changes since the last refresh (or recomputes everything); returns the conversations taken into account';
 
 CREATE FUNCTION @extschema@.rebuild() RETURNS bigint
-    LANGUAGE sql SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
     RETURN @extschema@.refresh_maintained(true) + @extschema@.shard_refresh_all(true);
+END
+$$;
 COMMENT ON FUNCTION @extschema@.rebuild() IS
     'Recomputes the maintained analytics (interaction, queue_visit, agent_interval, queue_interval) from scratch; '
     'needed only after editing gcstitch.segment or gcstitch.metric rows directly. Returns the conversations. Owner only';

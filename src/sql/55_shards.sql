@@ -1,4 +1,4 @@
--- Part 47: a coordinator over shards (issue 15). The coordinator imports nothing itself: import()
+-- Part 55: a coordinator over shards (issue 15). The coordinator imports nothing itself: import()
 -- routes each conversation to shards, which store and compute everything as a single node does;
 -- the public views of the coordinator add the shards' rows up (part 42). What decides where a
 -- conversation goes: each client id (stitching key) has one owner shard, chosen at first sight and
@@ -90,23 +90,16 @@ COMMENT ON FUNCTION @extschema@.shard_inbox_import() IS
 CREATE TRIGGER shard_inbox_import INSTEAD OF INSERT ON @extschema@.shard_inbox
     FOR EACH ROW EXECUTE FUNCTION @extschema@.shard_inbox_import();
 
-CREATE VIEW @extschema@.shard_refresh AS
-SELECT NULL::boolean AS rebuild, NULL::bigint AS conversations WHERE false;
-COMMENT ON VIEW @extschema@.shard_refresh IS
-    'Shard: an INSERT refreshes (rebuild => false) or rebuilds the maintained analytics; RETURNING gives the conversations recomputed';
-
-CREATE FUNCTION @extschema@.shard_refresh_maintained() RETURNS trigger
-    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    NEW.conversations := @extschema@.refresh_maintained(coalesce(NEW.rebuild, false));
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.shard_refresh_maintained() IS
-    'Trigger function of gcstitch.shard_refresh: refresh_maintained(rebuild)';
-CREATE TRIGGER shard_refresh_maintained INSTEAD OF INSERT ON @extschema@.shard_refresh
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.shard_refresh_maintained();
+-- Selecting these refreshes (rebuilds) this database's maintained analytics: the coordinator reads
+-- them through one foreign table per shard under one parent, so that all shards refresh at once.
+CREATE VIEW @extschema@.shard_refreshed AS
+SELECT @extschema@.refresh_maintained(false) AS conversations;
+COMMENT ON VIEW @extschema@.shard_refreshed IS
+    'Shard: SELECT refreshes the maintained analytics (refresh_maintained(false), owner only) and gives the conversations recomputed; read by the coordinator''s refresh()';
+CREATE VIEW @extschema@.shard_rebuilt AS
+SELECT @extschema@.refresh_maintained(true) AS conversations;
+COMMENT ON VIEW @extschema@.shard_rebuilt IS
+    'Shard: SELECT rebuilds the maintained analytics (refresh_maintained(true), owner only) and gives the conversations; read by the coordinator''s rebuild()';
 
 CREATE VIEW @extschema@.shard_info AS
 SELECT (SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname = 'gcstitch') AS extension_version,
@@ -227,14 +220,17 @@ BEGIN
     SELECT * INTO s FROM @extschema@.shard x WHERE x.shard_id = id;
     FOR t IN VALUES ('interaction', 'owned_interaction'), ('queue_visit', 'owned_queue_visit'),
                     ('queue_call', 'queue_call'), ('agent_interval', 'agent_interval'),
-                    ('queue_interval', 'queue_interval') LOOP
+                    ('queue_interval', 'queue_interval'), ('refreshed', 'shard_refreshed'),
+                    ('rebuilt', 'shard_rebuilt') LOOP
         EXECUTE pg_catalog.format('CREATE FOREIGN TABLE %s () INHERITS (%I.%I) SERVER %I OPTIONS (schema_name %L, table_name %L)',
                                   @extschema@.shard_table(id, t.column1), '@extschema@', 'sharded_' || t.column1,
                                   s.server_name, s.remote_schema, t.column2);
-        EXECUTE pg_catalog.format('GRANT SELECT ON %s TO gcstitch_analyst', @extschema@.shard_table(id, t.column1));
+        IF t.column1 NOT IN ('refreshed', 'rebuilt') THEN
+            EXECUTE pg_catalog.format('GRANT SELECT ON %s TO gcstitch_analyst', @extschema@.shard_table(id, t.column1));
+        END IF;
         EXECUTE pg_catalog.format('ALTER EXTENSION gcstitch ADD FOREIGN TABLE %s', @extschema@.shard_table(id, t.column1));
     END LOOP;
-    FOR t IN VALUES ('settings'), ('queue'), ('inbox'), ('refresh'), ('info') LOOP
+    FOR t IN VALUES ('settings'), ('queue'), ('inbox'), ('info') LOOP
         EXECUTE pg_catalog.format('CREATE FOREIGN TABLE %s (%s) SERVER %I OPTIONS (schema_name %L, table_name %L)',
                                   @extschema@.shard_table(id, t.column1),
                                   @extschema@.shard_columns(pg_catalog.format('%I.%I', '@extschema@',
@@ -282,22 +278,16 @@ CREATE TRIGGER settings_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @ex
 CREATE TRIGGER queue_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.queue
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.push_settings_trigger();
 
--- Refreshes (or rebuilds) every shard's maintained analytics; the conversations recomputed.
+-- Refreshes (or rebuilds) every shard's maintained analytics, all at once (async foreign scans
+-- when the servers are async_capable); the conversations recomputed.
 CREATE FUNCTION @extschema@.shard_refresh_all(rebuild boolean) RETURNS bigint
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    id int;
-    n bigint := 0;
-    k bigint;
 BEGIN
-    FOR id IN SELECT s.shard_id FROM @extschema@.shard s ORDER BY s.shard_id LOOP
-        EXECUTE pg_catalog.format('INSERT INTO %s (rebuild) VALUES ($1) RETURNING conversations',
-                                  @extschema@.shard_table(id, 'refresh'))
-            INTO k USING rebuild;
-        n := n + k;
-    END LOOP;
-    RETURN n;
+    IF rebuild THEN
+        RETURN (SELECT coalesce(sum(r.conversations), 0) FROM @extschema@.sharded_rebuilt r);
+    END IF;
+    RETURN (SELECT coalesce(sum(r.conversations), 0) FROM @extschema@.sharded_refreshed r);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.shard_refresh_all(boolean) IS
