@@ -131,6 +131,10 @@ expect "interaction: each shard sends the interactions it owns" \
 expect "refresh() reads every shard's shard_refreshed at once (two Async Foreign Scans)" \
 	"$(explain 'SELECT sum(conversations) FROM gcstitch.sharded_refreshed' |
 		grep -A 2 'Async Foreign Scan' | grep -c 'Remote SQL: SELECT conversations FROM gcstitch.shard_refreshed$')" '^2$'
+expect "import() has both shards import their parts at once (two Async Foreign Scans of shard_imported)" \
+	"$(explain 'SELECT sum(conversations) FROM gcstitch.sharded_imported WHERE home' |
+		grep -A 2 'Async Foreign Scan' | grep -c 'Remote SQL: SELECT conversations FROM gcstitch.shard_imported WHERE (home)$')" '^2$'
+check "$(shard_db 1)" "the parts left on a shard are gone once imported" "SELECT NOT EXISTS (SELECT FROM gcstitch.shard_pending)"
 all_plans=$(for v in $VIEWS; do explain "SELECT * FROM gcstitch.$v"; done)
 expect "no view ships segments, metrics or conversations: every Remote SQL reads a shard's view" \
 	"$(echo "$all_plans" | grep 'Remote SQL:' | grep -vcE 'FROM gcstitch\.(owned_interaction|owned_queue_visit|queue_call|agent_interval|queue_interval)( WHERE .*)?$')|$(echo "$all_plans" | grep -c 'Remote SQL:')" \

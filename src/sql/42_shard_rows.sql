@@ -30,13 +30,17 @@ ALTER TABLE @extschema@.sharded_queue_interval ADD CHECK (false) NO INHERIT;
 COMMENT ON TABLE @extschema@.sharded_queue_interval IS
     'Coordinator: each shard''s queue interval rows (its gcstitch.queue_interval, counting what it owns), one foreign child table per shard; gcstitch.queue_interval adds them up';
 
--- What each shard's refresh (rebuild) recomputed: reading a child refreshes its shard (part 55).
+-- What each shard's refresh (rebuild, import) did: reading a child has its shard do it (part 55).
 CREATE TABLE @extschema@.sharded_refreshed (conversations bigint, CHECK (false) NO INHERIT);
 COMMENT ON TABLE @extschema@.sharded_refreshed IS
     'Coordinator: reading it refreshes every shard at once (one foreign child per shard on its gcstitch.shard_refreshed)';
 CREATE TABLE @extschema@.sharded_rebuilt (conversations bigint, CHECK (false) NO INHERIT);
 COMMENT ON TABLE @extschema@.sharded_rebuilt IS
     'Coordinator: reading it rebuilds every shard at once (one foreign child per shard on its gcstitch.shard_rebuilt)';
+CREATE TABLE @extschema@.sharded_imported (home boolean, conversations int, segments int, metrics int,
+                                           replaced int, rejected int, CHECK (false) NO INHERIT);
+COMMENT ON TABLE @extschema@.sharded_imported IS
+    'Coordinator: reading it has every shard import the parts import() left it (one foreign child per shard on its gcstitch.shard_imported), with their counts';
 
 -- Per agent and interval, the shards' figures added up: counts and durations add; the averages and
 -- differences are computed again from the sums, as agent_interval_live computes them (an average

@@ -54,41 +54,52 @@ WHERE NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_i
 COMMENT ON VIEW @extschema@.owned_queue_visit IS
     'Shard: the rows of gcstitch.queue_visit of the conversations this database is home to; all of them on a single node';
 
--- The coordinator writes to a shard through these views (postgres_fdw sends INSERT ... RETURNING):
--- an import of conversations with what this shard holds for others, and a refresh.
-CREATE VIEW @extschema@.shard_inbox AS
-SELECT NULL::text AS doc, NULL::boolean AS strict_import, NULL::text[] AS replica_conversations,
-       NULL::text[] AS foreign_clients, NULL::int AS conversations, NULL::int AS segments,
-       NULL::int AS metrics, NULL::int AS replaced, NULL::int AS rejected
-WHERE false;
-COMMENT ON VIEW @extschema@.shard_inbox IS
-    'Shard: an INSERT imports doc (a JSON array of conversations) with gcstitch.import(doc, strict_import), first noting the conversations and client ids held for other shards; RETURNING gives import()''s counts';
+-- An import on a coordinator leaves each shard its part of the text here, then reads every shard's
+-- shard_imported at once (async foreign scans), which imports the parts: the shards import at the
+-- same time, each in the coordinator's transaction.
+CREATE TABLE @extschema@.shard_pending (
+    part_no               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    doc                   text NOT NULL,
+    strict_import         boolean NOT NULL,
+    replica_conversations text[] NOT NULL,
+    foreign_clients       text[] NOT NULL
+);
+COMMENT ON TABLE @extschema@.shard_pending IS
+    'Shard: parts of an export the coordinator sent, imported (and removed) when it reads gcstitch.shard_imported; empty between transactions';
 
-CREATE FUNCTION @extschema@.shard_inbox_import() RETURNS trigger
+-- Imports the pending parts in the order they came, first noting the conversations and client ids
+-- held for other shards; one row of import() counts a part (home: a part of conversations this
+-- shard is home to, no replica).
+CREATE FUNCTION @extschema@.shard_import_pending()
+    RETURNS TABLE (home boolean, conversations int, segments int, metrics int, replaced int, rejected int)
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    counts record;
+    part @extschema@.shard_pending;
 BEGIN
-    INSERT INTO @extschema@.shard_replica (conversation_id)
-    SELECT DISTINCT c FROM unnest(NEW.replica_conversations) c
-    ON CONFLICT DO NOTHING;
-    INSERT INTO @extschema@.shard_foreign_client (client_id)
-    SELECT DISTINCT c FROM unnest(NEW.foreign_clients) c
-    ON CONFLICT DO NOTHING;
-    SELECT * INTO counts FROM @extschema@.import(NEW.doc, NEW.strict_import);
-    NEW.conversations := counts.conversations;
-    NEW.segments := counts.segments;
-    NEW.metrics := counts.metrics;
-    NEW.replaced := counts.replaced;
-    NEW.rejected := counts.rejected;
-    RETURN NEW;
+    FOR part IN SELECT * FROM @extschema@.shard_pending p ORDER BY p.part_no LOOP
+        INSERT INTO @extschema@.shard_replica (conversation_id)
+        SELECT DISTINCT c FROM unnest(part.replica_conversations) c
+        ON CONFLICT DO NOTHING;
+        INSERT INTO @extschema@.shard_foreign_client (client_id)
+        SELECT DISTINCT c FROM unnest(part.foreign_clients) c
+        ON CONFLICT DO NOTHING;
+        home := cardinality(part.replica_conversations) = 0;
+        SELECT i.conversations, i.segments, i.metrics, i.replaced, i.rejected
+          INTO conversations, segments, metrics, replaced, rejected
+          FROM @extschema@.import(part.doc, part.strict_import) i;
+        DELETE FROM @extschema@.shard_pending p WHERE p.part_no = part.part_no;
+        RETURN NEXT;
+    END LOOP;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.shard_inbox_import() IS
-    'Trigger function of gcstitch.shard_inbox: notes what is held for other shards, imports, returns the counts';
-CREATE TRIGGER shard_inbox_import INSTEAD OF INSERT ON @extschema@.shard_inbox
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.shard_inbox_import();
+COMMENT ON FUNCTION @extschema@.shard_import_pending() IS
+    'Shard: imports the parts in gcstitch.shard_pending, noting what is held for other shards; import() counts per part';
+
+CREATE VIEW @extschema@.shard_imported AS
+SELECT * FROM @extschema@.shard_import_pending();
+COMMENT ON VIEW @extschema@.shard_imported IS
+    'Shard: SELECT imports the pending parts (gcstitch.shard_pending) and gives their import() counts; read by the coordinator''s import()';
 
 -- Selecting these refreshes (rebuilds) this database's maintained analytics: the coordinator reads
 -- them through one foreign table per shard under one parent, so that all shards refresh at once.
@@ -122,10 +133,10 @@ BEGIN ATOMIC
                                                    pg_catalog.format_type(a.atttypid, a.atttypmod)),
                                  ', ' ORDER BY a.attnum)
       FROM pg_catalog.pg_attribute a
-     WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped;
+     WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped AND a.attidentity = '';
 END;
 COMMENT ON FUNCTION @extschema@.shard_columns(regclass) IS
-    'Internal: the columns of a relation with their types, for the foreign tables of gcstitch.add_shard()';
+    'Internal: the columns of a relation with their types (not identity columns: the shard fills them), for the foreign tables of gcstitch.add_shard()';
 
 -- Adds a shard: server_name is a postgres_fdw server (with extensions 'gcstitch') whose database
 -- has gcstitch of this version, installed in remote_schema, and no conversations yet.
@@ -221,23 +232,21 @@ BEGIN
     FOR t IN VALUES ('interaction', 'owned_interaction'), ('queue_visit', 'owned_queue_visit'),
                     ('queue_call', 'queue_call'), ('agent_interval', 'agent_interval'),
                     ('queue_interval', 'queue_interval'), ('refreshed', 'shard_refreshed'),
-                    ('rebuilt', 'shard_rebuilt') LOOP
+                    ('rebuilt', 'shard_rebuilt'), ('imported', 'shard_imported') LOOP
         EXECUTE pg_catalog.format('CREATE FOREIGN TABLE %s () INHERITS (%I.%I) SERVER %I OPTIONS (schema_name %L, table_name %L)',
                                   @extschema@.shard_table(id, t.column1), '@extschema@', 'sharded_' || t.column1,
                                   s.server_name, s.remote_schema, t.column2);
-        IF t.column1 NOT IN ('refreshed', 'rebuilt') THEN
+        IF t.column1 NOT IN ('refreshed', 'rebuilt', 'imported') THEN
             EXECUTE pg_catalog.format('GRANT SELECT ON %s TO gcstitch_analyst', @extschema@.shard_table(id, t.column1));
         END IF;
         EXECUTE pg_catalog.format('ALTER EXTENSION gcstitch ADD FOREIGN TABLE %s', @extschema@.shard_table(id, t.column1));
     END LOOP;
-    FOR t IN VALUES ('settings'), ('queue'), ('inbox'), ('info') LOOP
+    FOR t IN VALUES ('settings', 'settings'), ('queue', 'queue'), ('pending', 'shard_pending'),
+                    ('info', 'shard_info') LOOP
         EXECUTE pg_catalog.format('CREATE FOREIGN TABLE %s (%s) SERVER %I OPTIONS (schema_name %L, table_name %L)',
                                   @extschema@.shard_table(id, t.column1),
-                                  @extschema@.shard_columns(pg_catalog.format('%I.%I', '@extschema@',
-                                      CASE WHEN t.column1 IN ('settings', 'queue') THEN t.column1
-                                           ELSE 'shard_' || t.column1 END)::regclass),
-                                  s.server_name, s.remote_schema,
-                                  CASE WHEN t.column1 IN ('settings', 'queue') THEN t.column1 ELSE 'shard_' || t.column1 END);
+                                  @extschema@.shard_columns(pg_catalog.format('%I.%I', '@extschema@', t.column2)::regclass),
+                                  s.server_name, s.remote_schema, t.column2);
         EXECUTE pg_catalog.format('ALTER EXTENSION gcstitch ADD FOREIGN TABLE %s', @extschema@.shard_table(id, t.column1));
     END LOOP;
 END
@@ -415,21 +424,16 @@ $$;
 COMMENT ON FUNCTION @extschema@.import_route() IS
     'Internal to import() on a coordinator: extends the directory (owner of each new client id, home and replicas of each conversation) for the routed text';
 
--- Each shard's part of the text, in text order: its home conversations in one call, the ones it
--- holds for its client ids in another (their counts are the home shard's to give).
+-- Each shard's part of the text, in text order: its home conversations in one part, the ones it
+-- holds for its client ids in another (their counts are the home shard's to give). The parts are
+-- left on the shards, then all shards import theirs at once.
 CREATE FUNCTION @extschema@.import_send(strict boolean)
     RETURNS TABLE (conversations int, segments int, metrics int, replaced int, rejected int)
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     part record;
-    sent record;
 BEGIN
-    conversations := 0;
-    segments := 0;
-    metrics := 0;
-    replaced := 0;
-    rejected := 0;
     FOR part IN
         SELECT x.shard_id, x.home,
                '[' || string_agg(t.conversation, ',' ORDER BY r.ordinal) || ']' AS doc,
@@ -448,19 +452,15 @@ BEGIN
          ORDER BY x.shard_id, x.home DESC
     LOOP
         EXECUTE pg_catalog.format('INSERT INTO %s (doc, strict_import, replica_conversations, foreign_clients) '
-                                  'VALUES ($1, $2, $3, $4) '
-                                  'RETURNING conversations, segments, metrics, replaced, rejected',
-                                  @extschema@.shard_table(part.shard_id, 'inbox'))
-            INTO sent USING part.doc, strict, part.replicas, part.foreign_clients;
-        CONTINUE WHEN NOT part.home;
-        conversations := conversations + sent.conversations;
-        segments := segments + sent.segments;
-        metrics := metrics + sent.metrics;
-        replaced := replaced + sent.replaced;
-        rejected := rejected + sent.rejected;
+                                  'VALUES ($1, $2, $3, $4)', @extschema@.shard_table(part.shard_id, 'pending'))
+            USING part.doc, strict, part.replicas, part.foreign_clients;
     END LOOP;
-    RETURN NEXT;
+    RETURN QUERY
+    SELECT coalesce(sum(i.conversations), 0)::int, coalesce(sum(i.segments), 0)::int,
+           coalesce(sum(i.metrics), 0)::int, coalesce(sum(i.replaced), 0)::int, coalesce(sum(i.rejected), 0)::int
+      FROM @extschema@.sharded_imported i
+     WHERE i.home;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.import_send(boolean) IS
-    'Internal to import() on a coordinator: sends each shard its part of the routed text through its shard_<id>_inbox; the home parts'' counts';
+    'Internal to import() on a coordinator: leaves each shard its part of the routed text (shard_<id>_pending), then has all shards import at once (sharded_imported); the home parts'' counts';

@@ -178,8 +178,9 @@ REVOKE ALL ON ALL SEQUENCES IN SCHEMA @extschema@ FROM gcstitch_analyst;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA @extschema@ TO gcstitch_analyst;
 REVOKE EXECUTE ON FUNCTION @extschema@.refresh(), @extschema@.schedule_refresh(text),
     @extschema@.unschedule_refresh() FROM gcstitch_analyst;
--- Reading these refreshes the shards (part 55).
-REVOKE SELECT ON @extschema@.sharded_refreshed, @extschema@.sharded_rebuilt FROM gcstitch_analyst;
+-- Reading these refreshes the shards, or imports on them (part 55).
+REVOKE SELECT ON @extschema@.sharded_refreshed, @extschema@.sharded_rebuilt, @extschema@.sharded_imported
+    FROM gcstitch_analyst;
 -- The maintained analytics are written by the owner's refresh only.
 DO $$
 DECLARE
