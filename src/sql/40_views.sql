@@ -318,7 +318,8 @@ FROM joined j CROSS JOIN st;
 -- Per queue and report interval: Performance-view queue metrics as reported (raw metrics in the
 -- interval of their emitDate) and as corrected (logical calls of gcstitch.queue_call: offered at
 -- queue entry; answered, abandoned and flowed out when they left the queue). Owned rows only (part
--- 08): metrics of its own conversations, the calls of queue_call_live.
+-- 08): metrics of its own conversations, the calls of queue_call_live. The answered wait sums make
+-- ASA over several rows (intervals, shards) exact: sum(wait) / sum(answered), where avg would round.
 CREATE VIEW @extschema@.queue_interval_live AS
 WITH st AS (
     SELECT s.interval_length, s.report_timezone, s.short_abandon_threshold, s.sl_include_short_abandons,
@@ -382,6 +383,8 @@ counted AS (
                AS reported_short_abandoned,
            count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
            avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
+           coalesce(sum(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered'), interval '0')
+               AS reported_answered_wait,
            @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                      st.short_abandon_threshold, st.sl_include_short_abandons,
                                      st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -396,6 +399,8 @@ counted AS (
                AS corrected_short_abandoned,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
            avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
+           coalesce(sum(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered'), interval '0')
+               AS corrected_answered_wait,
            @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                      st.short_abandon_threshold, st.sl_include_short_abandons,
                                      st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -438,7 +443,9 @@ SELECT c.queue_id,
        c.reported_abandoned - c.corrected_abandoned AS abandoned_diff,
        c.reported_asa - c.corrected_asa AS asa_diff,
        @extschema@.service_level_percent(c.reported_service_level)
-           - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff
+           - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff,
+       c.reported_answered_wait,
+       c.corrected_answered_wait
 FROM counted c CROSS JOIN st;
 
 -- What each view and column means, for BI tools and \d+.
@@ -552,3 +559,5 @@ COMMENT ON COLUMN @extschema@.queue_interval_live.answered_diff IS 'reported_ans
 COMMENT ON COLUMN @extschema@.queue_interval_live.abandoned_diff IS 'reported_abandoned - corrected_abandoned';
 COMMENT ON COLUMN @extschema@.queue_interval_live.asa_diff IS 'reported_asa - corrected_asa';
 COMMENT ON COLUMN @extschema@.queue_interval_live.service_level_percent_diff IS 'reported_service_level_percent - corrected_service_level_percent (positive: fragmentation flatters service level)';
+COMMENT ON COLUMN @extschema@.queue_interval_live.reported_answered_wait IS 'Sum of the tAnswered of the reported answered (0 when none): reported_asa = reported_answered_wait / reported_answered; over several rows, sum(reported_answered_wait) / sum(reported_answered) is the exact ASA';
+COMMENT ON COLUMN @extschema@.queue_interval_live.corrected_answered_wait IS 'Sum of the queue waits of the corrected answered (0 when none): corrected_asa = corrected_answered_wait / corrected_answered; over several rows, sum(corrected_answered_wait) / sum(corrected_answered) is the exact ASA';

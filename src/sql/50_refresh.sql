@@ -719,6 +719,8 @@ BEGIN
                    AS reported_short_abandoned,
                count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
                avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
+               coalesce(sum(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered'), interval '0')
+                   AS reported_answered_wait,
                @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                          st.short_abandon_threshold, st.sl_include_short_abandons,
                                          st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -733,6 +735,8 @@ BEGIN
                    AS corrected_short_abandoned,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
                avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
+               coalesce(sum(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered'), interval '0')
+                   AS corrected_answered_wait,
                @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                          st.short_abandon_threshold, st.sl_include_short_abandons,
                                          st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -775,7 +779,9 @@ BEGIN
            c.reported_abandoned - c.corrected_abandoned,
            c.reported_asa - c.corrected_asa,
            @extschema@.service_level_percent(c.reported_service_level)
-               - @extschema@.service_level_percent(c.corrected_service_level)
+               - @extschema@.service_level_percent(c.corrected_service_level),
+           c.reported_answered_wait,
+           c.corrected_answered_wait
     FROM counted c CROSS JOIN st
     ORDER BY c.interval_start, c.queue_id;
 END

@@ -199,7 +199,8 @@ GRANT EXECUTE ON FUNCTION @extschema@.sl_target_percent_or_default(numeric) TO g
 
 -- The views: the labeller and the aggregate follow settings.split_after_wrapup; queue_interval names
 -- the settings it reads (a settings.* there would not see columns added later).
--- queue_call, agent_interval and queue_interval count only what a shard owns (part 08).
+-- queue_call, agent_interval and queue_interval count only what a shard owns (part 08), and
+-- queue_interval ends with the answered wait sums.
 CREATE OR REPLACE VIEW @extschema@.interaction AS
 WITH st AS (
     SELECT s.gap_tolerance, s.split_after_wrapup FROM @extschema@.settings s LIMIT 1
@@ -466,6 +467,8 @@ counted AS (
                AS reported_short_abandoned,
            count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
            avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
+           coalesce(sum(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered'), interval '0')
+               AS reported_answered_wait,
            @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                      st.short_abandon_threshold, st.sl_include_short_abandons,
                                      st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -480,6 +483,8 @@ counted AS (
                AS corrected_short_abandoned,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
            avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
+           coalesce(sum(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered'), interval '0')
+               AS corrected_answered_wait,
            @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                      st.short_abandon_threshold, st.sl_include_short_abandons,
                                      st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -522,8 +527,12 @@ SELECT c.queue_id,
        c.reported_abandoned - c.corrected_abandoned AS abandoned_diff,
        c.reported_asa - c.corrected_asa AS asa_diff,
        @extschema@.service_level_percent(c.reported_service_level)
-           - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff
+           - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff,
+       c.reported_answered_wait,
+       c.corrected_answered_wait
 FROM counted c CROSS JOIN st;
+COMMENT ON COLUMN @extschema@.queue_interval.reported_answered_wait IS 'Sum of the tAnswered of the reported answered (0 when none): reported_asa = reported_answered_wait / reported_answered; over several rows, sum(reported_answered_wait) / sum(reported_answered) is the exact ASA';
+COMMENT ON COLUMN @extschema@.queue_interval.corrected_answered_wait IS 'Sum of the queue waits of the corrected answered (0 when none): corrected_asa = corrected_answered_wait / corrected_answered; over several rows, sum(corrected_answered_wait) / sum(corrected_answered) is the exact ASA';
 
 DROP FUNCTION @extschema@.interaction_no(timestamptz, timestamptz, interval);
 
@@ -2766,6 +2775,8 @@ BEGIN
                    AS reported_short_abandoned,
                count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
                avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
+               coalesce(sum(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered'), interval '0')
+                   AS reported_answered_wait,
                @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                          st.short_abandon_threshold, st.sl_include_short_abandons,
                                          st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -2780,6 +2791,8 @@ BEGIN
                    AS corrected_short_abandoned,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
                avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
+               coalesce(sum(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered'), interval '0')
+                   AS corrected_answered_wait,
                @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                          st.short_abandon_threshold, st.sl_include_short_abandons,
                                          st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -2822,7 +2835,9 @@ BEGIN
            c.reported_abandoned - c.corrected_abandoned,
            c.reported_asa - c.corrected_asa,
            @extschema@.service_level_percent(c.reported_service_level)
-               - @extschema@.service_level_percent(c.corrected_service_level)
+               - @extschema@.service_level_percent(c.corrected_service_level),
+           c.reported_answered_wait,
+           c.corrected_answered_wait
     FROM counted c CROSS JOIN st
     ORDER BY c.interval_start, c.queue_id;
 END
