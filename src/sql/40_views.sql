@@ -190,6 +190,8 @@ LEFT JOIN rung r ON r.stitch_key = s.stitch_key AND r.interaction_no = s.interac
 
 -- One row per logical queued call: each stitched interaction that answered a queue visit (however
 -- many fragments and re-queued conversations it spans), and each queue visit no agent answered.
+-- On a shard of a coordinator, only the calls it owns (part 08): interactions of its own client ids
+-- (without one: of its own first conversation), unanswered visits of its own conversations.
 CREATE VIEW @extschema@.queue_call_live AS
 SELECT i.queue_id,
        i.queued_at,
@@ -205,6 +207,9 @@ SELECT i.queue_id,
        i.conversation_ids
 FROM @extschema@.interaction_live i
 WHERE i.queue_wait IS NOT NULL
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                  WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
 UNION ALL
 SELECT v.queue_id,
        v.queued_at,
@@ -224,11 +229,13 @@ SELECT v.queue_id,
        ARRAY[v.conversation_id]
 FROM @extschema@.queue_visit_live v
 CROSS JOIN (SELECT s.short_abandon_threshold FROM @extschema@.settings s LIMIT 1) st
-WHERE v.answered_session_id IS NULL;
+WHERE v.answered_session_id IS NULL
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = v.conversation_id);
 
 -- Per agent and report interval: what Genesys reports (raw metrics, each in the interval of its
 -- emitDate) next to the corrected figures (stitched interactions, each in the interval where it
--- ended, i.e. where its wrap-up ended), and reported minus corrected.
+-- ended, i.e. where its wrap-up ended), and reported minus corrected. Owned rows only (part 08),
+-- as in queue_call_live.
 CREATE VIEW @extschema@.agent_interval_live AS
 WITH st AS (
     SELECT s.report_timezone AS tz, s.interval_length AS len FROM @extschema@.settings s LIMIT 1
@@ -244,6 +251,7 @@ reported AS (
     FROM @extschema@.metric m CROSS JOIN st
     WHERE m.purpose = 'agent' AND m.user_id IS NOT NULL AND m.emit_date IS NOT NULL
       AND m.name IN ('tHandle', 'tTalk', 'tHeld', 'tAcw')
+      AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = m.conversation_id)
     GROUP BY 1, 2
 ),
 corrected AS (
@@ -258,6 +266,9 @@ corrected AS (
            sum(i.fragments) FILTER (WHERE i.handle > interval '0') AS fragments
     FROM @extschema@.interaction_live i CROSS JOIN st
     WHERE i.user_id IS NOT NULL
+      AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+      AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                      WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
     GROUP BY 1, 2
 ),
 joined AS (
@@ -306,7 +317,9 @@ FROM joined j CROSS JOIN st;
 
 -- Per queue and report interval: Performance-view queue metrics as reported (raw metrics in the
 -- interval of their emitDate) and as corrected (logical calls of gcstitch.queue_call: offered at
--- queue entry; answered, abandoned and flowed out when they left the queue).
+-- queue entry; answered, abandoned and flowed out when they left the queue). Owned rows only (part
+-- 08): metrics of its own conversations, the calls of queue_call_live. The answered wait sums make
+-- ASA over several rows (intervals, shards) exact: sum(wait) / sum(answered), where avg would round.
 CREATE VIEW @extschema@.queue_interval_live AS
 WITH st AS (
     SELECT s.interval_length, s.report_timezone, s.short_abandon_threshold, s.sl_include_short_abandons,
@@ -341,6 +354,7 @@ event AS (
     LEFT JOIN session_queue sq USING (conversation_id, session_id)
     LEFT JOIN conversation_queue cq USING (conversation_id)
     WHERE m.name IN ('nOffered', 'tAnswered', 'tAbandon', 'tFlowOut') AND m.emit_date IS NOT NULL
+      AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = m.conversation_id)
     UNION ALL
     SELECT false, c.queue_id, c.queued_at, 'offered', NULL
     FROM calls c
@@ -369,6 +383,8 @@ counted AS (
                AS reported_short_abandoned,
            count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
            avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
+           coalesce(sum(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered'), interval '0')
+               AS reported_answered_wait,
            @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                      st.short_abandon_threshold, st.sl_include_short_abandons,
                                      st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -383,6 +399,8 @@ counted AS (
                AS corrected_short_abandoned,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
            avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
+           coalesce(sum(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered'), interval '0')
+               AS corrected_answered_wait,
            @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                      st.short_abandon_threshold, st.sl_include_short_abandons,
                                      st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -425,7 +443,9 @@ SELECT c.queue_id,
        c.reported_abandoned - c.corrected_abandoned AS abandoned_diff,
        c.reported_asa - c.corrected_asa AS asa_diff,
        @extschema@.service_level_percent(c.reported_service_level)
-           - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff
+           - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff,
+       c.reported_answered_wait,
+       c.corrected_answered_wait
 FROM counted c CROSS JOIN st;
 
 -- What each view and column means, for BI tools and \d+.
@@ -464,7 +484,7 @@ COMMENT ON COLUMN @extschema@.interaction_live.queue_wait IS 'Time in queue: fir
 COMMENT ON COLUMN @extschema@.interaction_live.speed_of_answer IS 'Agent-side speed of answer: answered_at minus the start of the first alert';
 
 COMMENT ON VIEW @extschema@.queue_call_live IS
-    'One row per logical queued call: each interaction that answered queue visits (counted once however many fragments or re-queued conversations), and each queue visit no agent answered (abandoned, flowed out, or still waiting); live: recomputed from the imported data at every query (gcstitch.queue_call holds the same rows, maintained by gcstitch.refresh())';
+    'One row per logical queued call: each interaction that answered queue visits (counted once however many fragments or re-queued conversations), and each queue visit no agent answered (abandoned, flowed out, or still waiting); live: recomputed from the imported data at every query (gcstitch.queue_call holds the same rows, maintained by gcstitch.refresh()); on a shard of a coordinator, only the rows it owns (gcstitch.shard_replica, gcstitch.shard_foreign_client)';
 COMMENT ON COLUMN @extschema@.queue_call_live.queue_id IS 'Queue of the call (its first queue visit)';
 COMMENT ON COLUMN @extschema@.queue_call_live.queued_at IS 'First queue entry: the call counts as offered in this instant''s interval';
 COMMENT ON COLUMN @extschema@.queue_call_live.left_queue_at IS 'When the call left the queue: answer, abandon or flow-out instant; answered, abandoned and flow-outs count in its interval';
@@ -479,7 +499,7 @@ COMMENT ON COLUMN @extschema@.queue_call_live.user_id IS 'Agent who answered; NU
 COMMENT ON COLUMN @extschema@.queue_call_live.conversation_ids IS 'Conversations of the call';
 
 COMMENT ON VIEW @extschema@.agent_interval_live IS
-    'Per agent and report interval (settings.interval_length in settings.report_timezone): handled, talk, hold, acw, handle and AHT as reported by Genesys (raw metrics, each in the interval of its emitDate) and corrected by stitching (each interaction in the interval where it ended, i.e. where wrap-up ended), and reported minus corrected; live: recomputed from the imported data at every query (gcstitch.agent_interval holds the same rows, maintained by gcstitch.refresh())';
+    'Per agent and report interval (settings.interval_length in settings.report_timezone): handled, talk, hold, acw, handle and AHT as reported by Genesys (raw metrics, each in the interval of its emitDate) and corrected by stitching (each interaction in the interval where it ended, i.e. where wrap-up ended), and reported minus corrected; live: recomputed from the imported data at every query (gcstitch.agent_interval holds the same rows, maintained by gcstitch.refresh()); on a shard of a coordinator, only the rows it owns (gcstitch.shard_replica, gcstitch.shard_foreign_client)';
 COMMENT ON COLUMN @extschema@.agent_interval_live.user_id IS 'Agent (Genesys user id)';
 COMMENT ON COLUMN @extschema@.agent_interval_live.interval_start IS 'Interval start, an unambiguous instant (both 02:00 intervals of a DST fall-back night are distinct)';
 COMMENT ON COLUMN @extschema@.agent_interval_live.interval_end IS 'Interval end (exclusive)';
@@ -507,7 +527,7 @@ COMMENT ON COLUMN @extschema@.agent_interval_live.handle_diff IS 'reported_handl
 COMMENT ON COLUMN @extschema@.agent_interval_live.aht_diff IS 'reported_aht - corrected_aht (negative: fragmentation makes calls look shorter)';
 
 COMMENT ON VIEW @extschema@.queue_interval_live IS
-    'Per queue and report interval: offered, answered, abandoned, short abandoned, flow-outs, answered within the queue''s threshold, service level and ASA, as reported by Genesys (raw metrics in the interval of their emitDate) and corrected (logical calls of queue_call: offered at first queue entry, the rest when the call left the queue), and reported minus corrected; live: recomputed from the imported data at every query (gcstitch.queue_interval holds the same rows, maintained by gcstitch.refresh())';
+    'Per queue and report interval: offered, answered, abandoned, short abandoned, flow-outs, answered within the queue''s threshold, service level and ASA, as reported by Genesys (raw metrics in the interval of their emitDate) and corrected (logical calls of queue_call: offered at first queue entry, the rest when the call left the queue), and reported minus corrected; live: recomputed from the imported data at every query (gcstitch.queue_interval holds the same rows, maintained by gcstitch.refresh()); on a shard of a coordinator, only the rows it owns (gcstitch.shard_replica, gcstitch.shard_foreign_client)';
 COMMENT ON COLUMN @extschema@.queue_interval_live.queue_id IS 'Queue id (for reported metrics: the queue id of the metric''s own session, else the conversation''s first queue)';
 COMMENT ON COLUMN @extschema@.queue_interval_live.queue_name IS 'Queue name from gcstitch.queue; NULL when the queue is not listed there';
 COMMENT ON COLUMN @extschema@.queue_interval_live.interval_start IS 'Interval start, an unambiguous instant (both 02:00 intervals of a DST fall-back night are distinct)';
@@ -539,3 +559,5 @@ COMMENT ON COLUMN @extschema@.queue_interval_live.answered_diff IS 'reported_ans
 COMMENT ON COLUMN @extschema@.queue_interval_live.abandoned_diff IS 'reported_abandoned - corrected_abandoned';
 COMMENT ON COLUMN @extschema@.queue_interval_live.asa_diff IS 'reported_asa - corrected_asa';
 COMMENT ON COLUMN @extschema@.queue_interval_live.service_level_percent_diff IS 'reported_service_level_percent - corrected_service_level_percent (positive: fragmentation flatters service level)';
+COMMENT ON COLUMN @extschema@.queue_interval_live.reported_answered_wait IS 'Sum of the tAnswered of the reported answered (0 when none): reported_asa = reported_answered_wait / reported_answered; over several rows, sum(reported_answered_wait) / sum(reported_answered) is the exact ASA';
+COMMENT ON COLUMN @extschema@.queue_interval_live.corrected_answered_wait IS 'Sum of the queue waits of the corrected answered (0 when none): corrected_asa = corrected_answered_wait / corrected_answered; over several rows, sum(corrected_answered_wait) / sum(corrected_answered) is the exact ASA';

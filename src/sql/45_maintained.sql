@@ -12,9 +12,9 @@ CREATE TABLE @extschema@.change_log (
     logged_at       timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE @extschema@.change_log IS
-    'Conversations changed since the last gcstitch.refresh() (NULL: everything, after a TRUNCATE); written by triggers on gcstitch.conversation, consumed by refresh()';
+    'Conversations changed since the last gcstitch.refresh() (NULL: everything, after a TRUNCATE); written by triggers on gcstitch.conversation and the shard ownership tables, consumed by refresh()';
 COMMENT ON COLUMN @extschema@.change_log.conversation_id IS
-    'Conversation inserted, replaced, updated or deleted; NULL when a table was truncated';
+    'Conversation inserted, replaced, updated or deleted, or whose ownership changed (shard_replica, shard_foreign_client); NULL when a table was truncated';
 COMMENT ON COLUMN @extschema@.change_log.logged_at IS 'Start of the transaction that made the change';
 
 CREATE FUNCTION @extschema@.log_conversation_change() RETURNS trigger
@@ -53,6 +53,58 @@ CREATE TRIGGER conversation_log_truncate AFTER TRUNCATE ON @extschema@.conversat
 CREATE TRIGGER segment_log_truncate AFTER TRUNCATE ON @extschema@.segment
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
 CREATE TRIGGER metric_log_truncate AFTER TRUNCATE ON @extschema@.metric
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
+
+-- The ownership lists of a shard (part 08) are tracked too, so that a refresh never keeps figures
+-- counted under other lists: a conversation listed or unlisted as a replica is a change of it.
+CREATE TRIGGER shard_replica_log_insert AFTER INSERT ON @extschema@.shard_replica
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
+CREATE TRIGGER shard_replica_log_update AFTER UPDATE ON @extschema@.shard_replica
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
+CREATE TRIGGER shard_replica_log_delete AFTER DELETE ON @extschema@.shard_replica
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
+CREATE TRIGGER shard_replica_log_truncate AFTER TRUNCATE ON @extschema@.shard_replica
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
+
+-- A client id listed or unlisted as foreign changes its interactions: the conversations of its stored
+-- ones are logged (the stitching key of an interaction with a client id is that id; conversations
+-- not stored yet are pending already).
+CREATE FUNCTION @extschema@.log_foreign_client_change() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    keys text[];
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        keys := ARRAY(SELECT n.client_id FROM new_rows n);
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        keys := keys || ARRAY(SELECT o.client_id FROM old_rows o);
+    END IF;
+    INSERT INTO @extschema@.change_log (conversation_id)
+    SELECT DISTINCT c.conversation_id
+    FROM unnest(keys) AS k(client_id)
+    CROSS JOIN LATERAL (SELECT i.conversation_ids FROM @extschema@.interaction_store i
+                        WHERE i.stitch_key = k.client_id OFFSET 0) i
+    CROSS JOIN LATERAL unnest(i.conversation_ids) AS c(conversation_id);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.log_foreign_client_change() IS
+    'Trigger function: records in gcstitch.change_log the conversations of the stored interactions of the client ids a statement listed or unlisted in gcstitch.shard_foreign_client';
+CREATE TRIGGER shard_foreign_client_log_insert AFTER INSERT ON @extschema@.shard_foreign_client
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_foreign_client_change();
+CREATE TRIGGER shard_foreign_client_log_update AFTER UPDATE ON @extschema@.shard_foreign_client
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_foreign_client_change();
+CREATE TRIGGER shard_foreign_client_log_delete AFTER DELETE ON @extschema@.shard_foreign_client
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_foreign_client_change();
+CREATE TRIGGER shard_foreign_client_log_truncate AFTER TRUNCATE ON @extschema@.shard_foreign_client
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
 
 -- The settings and queue targets the maintained rows were computed with (NULL: never computed, so
@@ -140,7 +192,7 @@ CREATE TABLE @extschema@.reported_metric (
 CREATE INDEX reported_metric_conversation_id ON @extschema@.reported_metric (conversation_id);
 CREATE INDEX reported_metric_emit_date ON @extschema@.reported_metric (emit_date);
 COMMENT ON TABLE @extschema@.reported_metric IS
-    'Maintained by gcstitch.refresh(): the metrics the reported figures count (tHandle, tTalk, tHeld, tAcw of agents; nOffered, tAnswered, tAbandon, tFlowOut of queues)';
+    'Maintained by gcstitch.refresh(): the metrics the reported figures count (tHandle, tTalk, tHeld, tAcw of agents; nOffered, tAnswered, tAbandon, tFlowOut of queues; on a shard, of the conversations it owns only)';
 COMMENT ON COLUMN @extschema@.reported_metric.conversation_id IS 'Conversation of the metric';
 COMMENT ON COLUMN @extschema@.reported_metric.name IS 'Metric name';
 COMMENT ON COLUMN @extschema@.reported_metric.emit_date IS 'emitDate: the report interval it counts in';
@@ -237,7 +289,7 @@ WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance 
 UNION ALL
 SELECT * FROM @extschema@.queue_interval_of_shards;
 
--- queue_call_live over the maintained rows (the answer instant read as stored).
+-- queue_call_live over the maintained rows (the answer instant read as stored), owned ones only.
 CREATE VIEW @extschema@.queue_call AS
 SELECT i.queue_id,
        i.queued_at,
@@ -253,6 +305,9 @@ SELECT i.queue_id,
        i.conversation_ids
 FROM @extschema@.interaction_store i
 WHERE i.queue_wait IS NOT NULL
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                  WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
   AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT v.queue_id,
@@ -274,6 +329,7 @@ SELECT v.queue_id,
 FROM @extschema@.queue_visit_store v
 CROSS JOIN (SELECT s.short_abandon_threshold FROM @extschema@.settings s LIMIT 1) st
 WHERE v.answered_session_id IS NULL
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = v.conversation_id)
   AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT * FROM @extschema@.queue_call_before_refresh()

@@ -128,7 +128,8 @@ $$;
 COMMENT ON FUNCTION @extschema@.refresh_gather(boolean) IS
     'Internal to refresh(): copies the segments and counted metrics of the claimed conversations into scratch tables';
 
--- The reported metrics of the claimed conversations (as part 40's live views count them).
+-- The reported metrics of the claimed conversations (as part 40's live views count them: on a shard,
+-- those of its own conversations only, so that the interval rows read them without a filter).
 CREATE FUNCTION @extschema@.refresh_reported_metrics() RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -167,7 +168,9 @@ BEGIN
     ),
     added AS (
         INSERT INTO @extschema@.reported_metric (conversation_id, name, emit_date, value, user_id, queue_id)
-        SELECT * FROM counted k WHERE k.user_id IS NOT NULL OR k.queue_id IS NOT NULL
+        SELECT * FROM counted k
+        WHERE (k.user_id IS NOT NULL OR k.queue_id IS NOT NULL)
+          AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = k.conversation_id)
         RETURNING emit_date
     )
     INSERT INTO pg_temp.gcstitch_touched SELECT a.emit_date FROM added a;
@@ -525,7 +528,7 @@ COMMENT ON FUNCTION @extschema@.refresh_touched_intervals(interval, text) IS
     'Internal to refresh(): the report intervals holding the touched instants';
 
 -- Agent interval rows of the touched intervals (agent_interval_live's definition, over the
--- maintained interactions and reported metrics of each interval).
+-- maintained interactions and reported metrics of each interval; owned interactions only, part 08).
 CREATE FUNCTION @extschema@.refresh_agent_intervals() RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -568,6 +571,9 @@ BEGIN
         CROSS JOIN LATERAL (SELECT i.* FROM @extschema@.interaction_store i
                             WHERE i.ended_at >= c.interval_start AND i.ended_at < c.interval_start + st.len
                               AND i.user_id IS NOT NULL
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                                              WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
                             OFFSET 0) i
         WHERE @extschema@.report_interval_start(i.ended_at, st.len, st.tz) = c.interval_start
         GROUP BY 1, 2
@@ -622,7 +628,8 @@ COMMENT ON FUNCTION @extschema@.refresh_agent_intervals() IS
     'Internal to refresh(): recomputes the agent interval rows of the touched intervals from the maintained rows';
 
 -- Queue interval rows of the touched intervals (queue_interval_live's definition, over the
--- maintained interactions, queue visits and reported metrics of each interval).
+-- maintained interactions, queue visits and reported metrics of each interval; owned interactions and
+-- visits only, part 08).
 CREATE FUNCTION @extschema@.refresh_queue_intervals() RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -655,6 +662,9 @@ BEGIN
         CROSS JOIN LATERAL (SELECT i.* FROM @extschema@.interaction_store i
                             WHERE i.queued_at >= c.interval_start AND i.queued_at < c.interval_start + st.interval_length
                               AND i.queue_wait IS NOT NULL AND i.queue_id IS NOT NULL
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                                              WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
                             OFFSET 0) i
         WHERE @extschema@.report_interval_start(i.queued_at, st.interval_length, st.report_timezone) = c.interval_start
         UNION ALL
@@ -663,6 +673,9 @@ BEGIN
         CROSS JOIN LATERAL (SELECT i.* FROM @extschema@.interaction_store i
                             WHERE i.queue_answered_at >= c.interval_start AND i.queue_answered_at < c.interval_start + st.interval_length
                               AND i.queue_id IS NOT NULL
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                                              WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
                             OFFSET 0) i
         WHERE @extschema@.report_interval_start(i.queue_answered_at, st.interval_length, st.report_timezone)
               = c.interval_start
@@ -672,6 +685,8 @@ BEGIN
         CROSS JOIN LATERAL (SELECT v.* FROM @extschema@.queue_visit_store v
                             WHERE v.queued_at >= c.interval_start AND v.queued_at < c.interval_start + st.interval_length
                               AND v.answered_session_id IS NULL AND v.queue_id IS NOT NULL
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                                              WHERE r.conversation_id = v.conversation_id)
                             OFFSET 0) v
         WHERE @extschema@.report_interval_start(v.queued_at, st.interval_length, st.report_timezone) = c.interval_start
         UNION ALL
@@ -683,6 +698,8 @@ BEGIN
         CROSS JOIN LATERAL (SELECT v.* FROM @extschema@.queue_visit_store v
                             WHERE v.left_queue_at >= c.interval_start AND v.left_queue_at < c.interval_start + st.interval_length
                               AND v.answered_session_id IS NULL AND v.queue_id IS NOT NULL
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                                              WHERE r.conversation_id = v.conversation_id)
                             OFFSET 0) v
         WHERE @extschema@.report_interval_start(v.left_queue_at, st.interval_length, st.report_timezone)
               = c.interval_start
@@ -702,6 +719,8 @@ BEGIN
                    AS reported_short_abandoned,
                count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
                avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
+               coalesce(sum(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered'), interval '0')
+                   AS reported_answered_wait,
                @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                          st.short_abandon_threshold, st.sl_include_short_abandons,
                                          st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -716,6 +735,8 @@ BEGIN
                    AS corrected_short_abandoned,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
                avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
+               coalesce(sum(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered'), interval '0')
+                   AS corrected_answered_wait,
                @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                          st.short_abandon_threshold, st.sl_include_short_abandons,
                                          st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -758,7 +779,9 @@ BEGIN
            c.reported_abandoned - c.corrected_abandoned,
            c.reported_asa - c.corrected_asa,
            @extschema@.service_level_percent(c.reported_service_level)
-               - @extschema@.service_level_percent(c.corrected_service_level)
+               - @extschema@.service_level_percent(c.corrected_service_level),
+           c.reported_answered_wait,
+           c.corrected_answered_wait
     FROM counted c CROSS JOIN st
     ORDER BY c.interval_start, c.queue_id;
 END

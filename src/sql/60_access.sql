@@ -188,7 +188,8 @@ DECLARE
 BEGIN
     FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p
              WHERE p.pronamespace = '@extschema@'::regnamespace
-               AND (p.proname LIKE 'refresh\_%' OR p.proname IN ('rebuild', 'log_conversation_change'))
+               AND (p.proname LIKE 'refresh\_%'
+                    OR p.proname IN ('rebuild', 'log_conversation_change', 'log_foreign_client_change'))
                AND p.proname NOT IN ('refresh_job_name', 'refresh_schedule_command')
     LOOP
         EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC, gcstitch_analyst', f);

@@ -94,6 +94,26 @@ ALTER TABLE @extschema@.settings ADD COLUMN split_after_wrapup boolean NOT NULL 
 COMMENT ON COLUMN @extschema@.settings.split_after_wrapup IS
     'Stitching rule 2: an offer (alert, dialing, contacting) after a wrapup starts a new interaction; false = gap rule only';
 
+-- Part 08_shard_ownership.sql (issue 15): what a shard of a coordinator owns. A fresh install creates
+-- the tables before part 60 grants SELECT on every table to gcstitch_analyst; an update grants it here.
+CREATE TABLE @extschema@.shard_replica (
+    conversation_id text PRIMARY KEY
+);
+COMMENT ON TABLE @extschema@.shard_replica IS
+    'Shard of a coordinator (issue 15): conversations stored here as a replica, their home being another shard; their queue visits and reported metrics, and the interactions without a client id whose first conversation they are, count in no interval figure here. Written by the coordinator''s routing with the conversations; empty on a single node';
+COMMENT ON COLUMN @extschema@.shard_replica.conversation_id IS 'Conversation whose home is another shard';
+
+CREATE TABLE @extschema@.shard_foreign_client (
+    client_id text PRIMARY KEY
+);
+COMMENT ON TABLE @extschema@.shard_foreign_client IS
+    'Shard of a coordinator (issue 15): client ids another shard owns (they appear here in replicas only); their interactions count in no interval figure here. Written by the coordinator''s routing with the conversations; empty on a single node';
+COMMENT ON COLUMN @extschema@.shard_foreign_client.client_id IS 'Softphone client id owned by another shard';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.shard_replica', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.shard_foreign_client', '');
+GRANT SELECT ON @extschema@.shard_replica, @extschema@.shard_foreign_client TO gcstitch_analyst;
+
 -- Stitching: the new-call rule (issue "a finished call is never merged with the next one").
 -- The library reads stitch values of format 1 (0.1.0) as values stitched by the gap rule only.
 CREATE FUNCTION @extschema@.stitch_transfn(internal, timestamptz, timestamptz, text, text, interval, boolean)
@@ -179,6 +199,8 @@ GRANT EXECUTE ON FUNCTION @extschema@.sl_target_percent_or_default(numeric) TO g
 
 -- The views: the labeller and the aggregate follow settings.split_after_wrapup; queue_interval names
 -- the settings it reads (a settings.* there would not see columns added later).
+-- queue_call, agent_interval and queue_interval count only what a shard owns (part 08), and
+-- queue_interval ends with the answered wait sums.
 CREATE OR REPLACE VIEW @extschema@.interaction AS
 WITH st AS (
     SELECT s.gap_tolerance, s.split_after_wrapup FROM @extschema@.settings s LIMIT 1
@@ -263,6 +285,125 @@ LEFT JOIN rung r ON r.stitch_key = s.stitch_key AND r.interaction_no = s.interac
 COMMENT ON VIEW @extschema@.interaction IS
     'One row per stitched interaction: agent segments grouped by client id (without a client id: by conversation and agent), cut into islands by settings.gap_tolerance and, when settings.split_after_wrapup, by the new-call rule (an offer after a wrapup)';
 
+CREATE OR REPLACE VIEW @extschema@.queue_call AS
+SELECT i.queue_id,
+       i.queued_at,
+       i.queued_at + i.queue_wait AS left_queue_at,
+       i.queued_at + i.queue_wait AS answered_at,
+       'answered'::text AS outcome,
+       false AS short_abandon,
+       i.queue_wait,
+       i.stitch_key,
+       i.client_id,
+       i.interaction_no,
+       i.user_id,
+       i.conversation_ids
+FROM @extschema@.interaction i
+WHERE i.queue_wait IS NOT NULL
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                  WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
+UNION ALL
+SELECT v.queue_id,
+       v.queued_at,
+       v.left_queue_at,
+       NULL::timestamptz,
+       CASE WHEN v.left_queue_at IS NULL THEN 'waiting'
+            WHEN v.disconnect_type = 'transfer' OR v.disconnect_type LIKE '%Transfer' THEN 'flow_out'
+            ELSE 'abandoned' END,
+       v.left_queue_at IS NOT NULL
+           AND NOT (v.disconnect_type = 'transfer' OR v.disconnect_type LIKE '%Transfer')
+           AND v.left_queue_at - v.queued_at < st.short_abandon_threshold,
+       v.left_queue_at - v.queued_at,
+       NULL::text,
+       NULL::text,
+       NULL::integer,
+       NULL::text,
+       ARRAY[v.conversation_id]
+FROM @extschema@.queue_visit v
+CROSS JOIN (SELECT s.short_abandon_threshold FROM @extschema@.settings s LIMIT 1) st
+WHERE v.answered_session_id IS NULL
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = v.conversation_id);
+
+CREATE OR REPLACE VIEW @extschema@.agent_interval AS
+WITH st AS (
+    SELECT s.report_timezone AS tz, s.interval_length AS len FROM @extschema@.settings s LIMIT 1
+),
+reported AS (
+    SELECT m.user_id,
+           @extschema@.report_interval_start(m.emit_date, st.len, st.tz) AS interval_start,
+           count(*) FILTER (WHERE m.name = 'tHandle') AS handled,
+           sum(m.value) FILTER (WHERE m.name = 'tTalk') AS talk_ms,
+           sum(m.value) FILTER (WHERE m.name = 'tHeld') AS hold_ms,
+           sum(m.value) FILTER (WHERE m.name = 'tAcw') AS acw_ms,
+           sum(m.value) FILTER (WHERE m.name = 'tHandle') AS handle_ms
+    FROM @extschema@.metric m CROSS JOIN st
+    WHERE m.purpose = 'agent' AND m.user_id IS NOT NULL AND m.emit_date IS NOT NULL
+      AND m.name IN ('tHandle', 'tTalk', 'tHeld', 'tAcw')
+      AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = m.conversation_id)
+    GROUP BY 1, 2
+),
+corrected AS (
+    SELECT i.user_id,
+           @extschema@.report_interval_start(i.ended_at, st.len, st.tz) AS interval_start,
+           count(*) FILTER (WHERE i.handle > interval '0') AS handled,
+           sum(i.talk) AS talk,
+           sum(i.hold) AS hold,
+           sum(i.acw) AS acw,
+           sum(i.handle) AS handle,
+           sum(i.gap) AS gap,
+           sum(i.fragments) FILTER (WHERE i.handle > interval '0') AS fragments
+    FROM @extschema@.interaction i CROSS JOIN st
+    WHERE i.user_id IS NOT NULL
+      AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+      AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                      WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
+    GROUP BY 1, 2
+),
+joined AS (
+    SELECT user_id, interval_start,
+           coalesce(r.handled, 0) AS reported_handled,
+           coalesce(r.talk_ms, 0)::float8 * interval '1 millisecond' AS reported_talk,
+           coalesce(r.hold_ms, 0)::float8 * interval '1 millisecond' AS reported_hold,
+           coalesce(r.acw_ms, 0)::float8 * interval '1 millisecond' AS reported_acw,
+           coalesce(r.handle_ms, 0)::float8 * interval '1 millisecond' AS reported_handle,
+           coalesce(c.handled, 0) AS corrected_handled,
+           coalesce(c.talk, interval '0') AS corrected_talk,
+           coalesce(c.hold, interval '0') AS corrected_hold,
+           coalesce(c.acw, interval '0') AS corrected_acw,
+           coalesce(c.handle, interval '0') AS corrected_handle,
+           coalesce(c.gap, interval '0') AS corrected_gap,
+           coalesce(c.fragments, 0) AS corrected_fragments
+    FROM reported r FULL JOIN corrected c USING (user_id, interval_start)
+)
+SELECT j.user_id,
+       j.interval_start,
+       j.interval_start + st.len AS interval_end,
+       (j.interval_start AT TIME ZONE st.tz)::date AS local_date,
+       @extschema@.report_interval_label(j.interval_start, st.tz) AS interval_label,
+       j.reported_handled,
+       j.reported_talk,
+       j.reported_hold,
+       j.reported_acw,
+       j.reported_handle,
+       j.reported_handle / nullif(j.reported_handled, 0) AS reported_aht,
+       j.corrected_handled,
+       j.corrected_talk,
+       j.corrected_hold,
+       j.corrected_acw,
+       j.corrected_handle,
+       j.corrected_handle / nullif(j.corrected_handled, 0) AS corrected_aht,
+       j.corrected_gap,
+       j.corrected_fragments,
+       j.reported_handled - j.corrected_handled AS handled_diff,
+       j.reported_talk - j.corrected_talk AS talk_diff,
+       j.reported_hold - j.corrected_hold AS hold_diff,
+       j.reported_acw - j.corrected_acw AS acw_diff,
+       j.reported_handle - j.corrected_handle AS handle_diff,
+       j.reported_handle / nullif(j.reported_handled, 0)
+           - j.corrected_handle / nullif(j.corrected_handled, 0) AS aht_diff
+FROM joined j CROSS JOIN st;
+
 CREATE OR REPLACE VIEW @extschema@.queue_interval AS
 WITH st AS (
     SELECT s.interval_length, s.report_timezone, s.short_abandon_threshold, s.sl_include_short_abandons,
@@ -297,6 +438,7 @@ event AS (
     LEFT JOIN session_queue sq USING (conversation_id, session_id)
     LEFT JOIN conversation_queue cq USING (conversation_id)
     WHERE m.name IN ('nOffered', 'tAnswered', 'tAbandon', 'tFlowOut') AND m.emit_date IS NOT NULL
+      AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = m.conversation_id)
     UNION ALL
     SELECT false, c.queue_id, c.queued_at, 'offered', NULL
     FROM calls c
@@ -325,6 +467,8 @@ counted AS (
                AS reported_short_abandoned,
            count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
            avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
+           coalesce(sum(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered'), interval '0')
+               AS reported_answered_wait,
            @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                      st.short_abandon_threshold, st.sl_include_short_abandons,
                                      st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -339,6 +483,8 @@ counted AS (
                AS corrected_short_abandoned,
            count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
            avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
+           coalesce(sum(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered'), interval '0')
+               AS corrected_answered_wait,
            @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                      st.short_abandon_threshold, st.sl_include_short_abandons,
                                      st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -381,8 +527,12 @@ SELECT c.queue_id,
        c.reported_abandoned - c.corrected_abandoned AS abandoned_diff,
        c.reported_asa - c.corrected_asa AS asa_diff,
        @extschema@.service_level_percent(c.reported_service_level)
-           - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff
+           - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff,
+       c.reported_answered_wait,
+       c.corrected_answered_wait
 FROM counted c CROSS JOIN st;
+COMMENT ON COLUMN @extschema@.queue_interval.reported_answered_wait IS 'Sum of the tAnswered of the reported answered (0 when none): reported_asa = reported_answered_wait / reported_answered; over several rows, sum(reported_answered_wait) / sum(reported_answered) is the exact ASA';
+COMMENT ON COLUMN @extschema@.queue_interval.corrected_answered_wait IS 'Sum of the queue waits of the corrected answered (0 when none): corrected_asa = corrected_answered_wait / corrected_answered; over several rows, sum(corrected_answered_wait) / sum(corrected_answered) is the exact ASA';
 
 DROP FUNCTION @extschema@.interaction_no(timestamptz, timestamptz, interval);
 
@@ -1512,11 +1662,11 @@ COMMENT ON VIEW @extschema@.queue_visit_live IS
 COMMENT ON VIEW @extschema@.interaction_live IS
     'One row per stitched interaction: agent segments grouped by client id (without a client id: by conversation and agent), cut into islands by settings.gap_tolerance and, when settings.split_after_wrapup, by the new-call rule (an offer after a wrapup); live: recomputed from the imported data at every query (gcstitch.interaction holds the same rows, maintained by gcstitch.refresh())';
 COMMENT ON VIEW @extschema@.queue_call_live IS
-    'One row per logical queued call: each interaction that answered queue visits (counted once however many fragments or re-queued conversations), and each queue visit no agent answered (abandoned, flowed out, or still waiting); live: recomputed from the imported data at every query (gcstitch.queue_call holds the same rows, maintained by gcstitch.refresh())';
+    'One row per logical queued call: each interaction that answered queue visits (counted once however many fragments or re-queued conversations), and each queue visit no agent answered (abandoned, flowed out, or still waiting); live: recomputed from the imported data at every query (gcstitch.queue_call holds the same rows, maintained by gcstitch.refresh()); on a shard of a coordinator, only the rows it owns (gcstitch.shard_replica, gcstitch.shard_foreign_client)';
 COMMENT ON VIEW @extschema@.agent_interval_live IS
-    'Per agent and report interval (settings.interval_length in settings.report_timezone): handled, talk, hold, acw, handle and AHT as reported by Genesys (raw metrics, each in the interval of its emitDate) and corrected by stitching (each interaction in the interval where it ended, i.e. where wrap-up ended), and reported minus corrected; live: recomputed from the imported data at every query (gcstitch.agent_interval holds the same rows, maintained by gcstitch.refresh())';
+    'Per agent and report interval (settings.interval_length in settings.report_timezone): handled, talk, hold, acw, handle and AHT as reported by Genesys (raw metrics, each in the interval of its emitDate) and corrected by stitching (each interaction in the interval where it ended, i.e. where wrap-up ended), and reported minus corrected; live: recomputed from the imported data at every query (gcstitch.agent_interval holds the same rows, maintained by gcstitch.refresh()); on a shard of a coordinator, only the rows it owns (gcstitch.shard_replica, gcstitch.shard_foreign_client)';
 COMMENT ON VIEW @extschema@.queue_interval_live IS
-    'Per queue and report interval: offered, answered, abandoned, short abandoned, flow-outs, answered within the queue''s threshold, service level and ASA, as reported by Genesys (raw metrics in the interval of their emitDate) and corrected (logical calls of queue_call: offered at first queue entry, the rest when the call left the queue), and reported minus corrected; live: recomputed from the imported data at every query (gcstitch.queue_interval holds the same rows, maintained by gcstitch.refresh())';
+    'Per queue and report interval: offered, answered, abandoned, short abandoned, flow-outs, answered within the queue''s threshold, service level and ASA, as reported by Genesys (raw metrics in the interval of their emitDate) and corrected (logical calls of queue_call: offered at first queue entry, the rest when the call left the queue), and reported minus corrected; live: recomputed from the imported data at every query (gcstitch.queue_interval holds the same rows, maintained by gcstitch.refresh()); on a shard of a coordinator, only the rows it owns (gcstitch.shard_replica, gcstitch.shard_foreign_client)';
 
 -- Part 45 as installed.
 -- What changed since the last refresh: one row per conversation inserted, replaced or deleted
@@ -1527,9 +1677,9 @@ CREATE TABLE @extschema@.change_log (
     logged_at       timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE @extschema@.change_log IS
-    'Conversations changed since the last gcstitch.refresh() (NULL: everything, after a TRUNCATE); written by triggers on gcstitch.conversation, consumed by refresh()';
+    'Conversations changed since the last gcstitch.refresh() (NULL: everything, after a TRUNCATE); written by triggers on gcstitch.conversation and the shard ownership tables, consumed by refresh()';
 COMMENT ON COLUMN @extschema@.change_log.conversation_id IS
-    'Conversation inserted, replaced, updated or deleted; NULL when a table was truncated';
+    'Conversation inserted, replaced, updated or deleted, or whose ownership changed (shard_replica, shard_foreign_client); NULL when a table was truncated';
 COMMENT ON COLUMN @extschema@.change_log.logged_at IS 'Start of the transaction that made the change';
 
 CREATE FUNCTION @extschema@.log_conversation_change() RETURNS trigger
@@ -1568,6 +1718,58 @@ CREATE TRIGGER conversation_log_truncate AFTER TRUNCATE ON @extschema@.conversat
 CREATE TRIGGER segment_log_truncate AFTER TRUNCATE ON @extschema@.segment
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
 CREATE TRIGGER metric_log_truncate AFTER TRUNCATE ON @extschema@.metric
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
+
+-- The ownership lists of a shard (part 08) are tracked too, so that a refresh never keeps figures
+-- counted under other lists: a conversation listed or unlisted as a replica is a change of it.
+CREATE TRIGGER shard_replica_log_insert AFTER INSERT ON @extschema@.shard_replica
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
+CREATE TRIGGER shard_replica_log_update AFTER UPDATE ON @extschema@.shard_replica
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
+CREATE TRIGGER shard_replica_log_delete AFTER DELETE ON @extschema@.shard_replica
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
+CREATE TRIGGER shard_replica_log_truncate AFTER TRUNCATE ON @extschema@.shard_replica
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
+
+-- A client id listed or unlisted as foreign changes its interactions: the conversations of its stored
+-- ones are logged (the stitching key of an interaction with a client id is that id; conversations
+-- not stored yet are pending already).
+CREATE FUNCTION @extschema@.log_foreign_client_change() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    keys text[];
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        keys := ARRAY(SELECT n.client_id FROM new_rows n);
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        keys := keys || ARRAY(SELECT o.client_id FROM old_rows o);
+    END IF;
+    INSERT INTO @extschema@.change_log (conversation_id)
+    SELECT DISTINCT c.conversation_id
+    FROM unnest(keys) AS k(client_id)
+    CROSS JOIN LATERAL (SELECT i.conversation_ids FROM @extschema@.interaction_store i
+                        WHERE i.stitch_key = k.client_id OFFSET 0) i
+    CROSS JOIN LATERAL unnest(i.conversation_ids) AS c(conversation_id);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.log_foreign_client_change() IS
+    'Trigger function: records in gcstitch.change_log the conversations of the stored interactions of the client ids a statement listed or unlisted in gcstitch.shard_foreign_client';
+CREATE TRIGGER shard_foreign_client_log_insert AFTER INSERT ON @extschema@.shard_foreign_client
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_foreign_client_change();
+CREATE TRIGGER shard_foreign_client_log_update AFTER UPDATE ON @extschema@.shard_foreign_client
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_foreign_client_change();
+CREATE TRIGGER shard_foreign_client_log_delete AFTER DELETE ON @extschema@.shard_foreign_client
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_foreign_client_change();
+CREATE TRIGGER shard_foreign_client_log_truncate AFTER TRUNCATE ON @extschema@.shard_foreign_client
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.log_conversation_change();
 
 -- The settings and queue targets the maintained rows were computed with (NULL: never computed, so
@@ -1655,7 +1857,7 @@ CREATE TABLE @extschema@.reported_metric (
 CREATE INDEX reported_metric_conversation_id ON @extschema@.reported_metric (conversation_id);
 CREATE INDEX reported_metric_emit_date ON @extschema@.reported_metric (emit_date);
 COMMENT ON TABLE @extschema@.reported_metric IS
-    'Maintained by gcstitch.refresh(): the metrics the reported figures count (tHandle, tTalk, tHeld, tAcw of agents; nOffered, tAnswered, tAbandon, tFlowOut of queues)';
+    'Maintained by gcstitch.refresh(): the metrics the reported figures count (tHandle, tTalk, tHeld, tAcw of agents; nOffered, tAnswered, tAbandon, tFlowOut of queues; on a shard, of the conversations it owns only)';
 COMMENT ON COLUMN @extschema@.reported_metric.conversation_id IS 'Conversation of the metric';
 COMMENT ON COLUMN @extschema@.reported_metric.name IS 'Metric name';
 COMMENT ON COLUMN @extschema@.reported_metric.emit_date IS 'emitDate: the report interval it counts in';
@@ -1744,7 +1946,7 @@ UNION ALL
 SELECT * FROM @extschema@.queue_interval_before_refresh()
 WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
 
--- queue_call_live over the maintained rows (the answer instant read as stored).
+-- queue_call_live over the maintained rows (the answer instant read as stored), owned ones only.
 CREATE VIEW @extschema@.queue_call AS
 SELECT i.queue_id,
        i.queued_at,
@@ -1760,6 +1962,9 @@ SELECT i.queue_id,
        i.conversation_ids
 FROM @extschema@.interaction_store i
 WHERE i.queue_wait IS NOT NULL
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                  WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
   AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT v.queue_id,
@@ -1781,6 +1986,7 @@ SELECT v.queue_id,
 FROM @extschema@.queue_visit_store v
 CROSS JOIN (SELECT s.short_abandon_threshold FROM @extschema@.settings s LIMIT 1) st
 WHERE v.answered_session_id IS NULL
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = v.conversation_id)
   AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT * FROM @extschema@.queue_call_before_refresh()
@@ -1978,7 +2184,8 @@ $$;
 COMMENT ON FUNCTION @extschema@.refresh_gather(boolean) IS
     'Internal to refresh(): copies the segments and counted metrics of the claimed conversations into scratch tables';
 
--- The reported metrics of the claimed conversations (as part 40's live views count them).
+-- The reported metrics of the claimed conversations (as part 40's live views count them: on a shard,
+-- those of its own conversations only, so that the interval rows read them without a filter).
 CREATE FUNCTION @extschema@.refresh_reported_metrics() RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -2017,7 +2224,9 @@ BEGIN
     ),
     added AS (
         INSERT INTO @extschema@.reported_metric (conversation_id, name, emit_date, value, user_id, queue_id)
-        SELECT * FROM counted k WHERE k.user_id IS NOT NULL OR k.queue_id IS NOT NULL
+        SELECT * FROM counted k
+        WHERE (k.user_id IS NOT NULL OR k.queue_id IS NOT NULL)
+          AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = k.conversation_id)
         RETURNING emit_date
     )
     INSERT INTO pg_temp.gcstitch_touched SELECT a.emit_date FROM added a;
@@ -2375,7 +2584,7 @@ COMMENT ON FUNCTION @extschema@.refresh_touched_intervals(interval, text) IS
     'Internal to refresh(): the report intervals holding the touched instants';
 
 -- Agent interval rows of the touched intervals (agent_interval_live's definition, over the
--- maintained interactions and reported metrics of each interval).
+-- maintained interactions and reported metrics of each interval; owned interactions only, part 08).
 CREATE FUNCTION @extschema@.refresh_agent_intervals() RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -2418,6 +2627,9 @@ BEGIN
         CROSS JOIN LATERAL (SELECT i.* FROM @extschema@.interaction_store i
                             WHERE i.ended_at >= c.interval_start AND i.ended_at < c.interval_start + st.len
                               AND i.user_id IS NOT NULL
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                                              WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
                             OFFSET 0) i
         WHERE @extschema@.report_interval_start(i.ended_at, st.len, st.tz) = c.interval_start
         GROUP BY 1, 2
@@ -2472,7 +2684,8 @@ COMMENT ON FUNCTION @extschema@.refresh_agent_intervals() IS
     'Internal to refresh(): recomputes the agent interval rows of the touched intervals from the maintained rows';
 
 -- Queue interval rows of the touched intervals (queue_interval_live's definition, over the
--- maintained interactions, queue visits and reported metrics of each interval).
+-- maintained interactions, queue visits and reported metrics of each interval; owned interactions and
+-- visits only, part 08).
 CREATE FUNCTION @extschema@.refresh_queue_intervals() RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -2505,6 +2718,9 @@ BEGIN
         CROSS JOIN LATERAL (SELECT i.* FROM @extschema@.interaction_store i
                             WHERE i.queued_at >= c.interval_start AND i.queued_at < c.interval_start + st.interval_length
                               AND i.queue_wait IS NOT NULL AND i.queue_id IS NOT NULL
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                                              WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
                             OFFSET 0) i
         WHERE @extschema@.report_interval_start(i.queued_at, st.interval_length, st.report_timezone) = c.interval_start
         UNION ALL
@@ -2513,6 +2729,9 @@ BEGIN
         CROSS JOIN LATERAL (SELECT i.* FROM @extschema@.interaction_store i
                             WHERE i.queue_answered_at >= c.interval_start AND i.queue_answered_at < c.interval_start + st.interval_length
                               AND i.queue_id IS NOT NULL
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                                              WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
                             OFFSET 0) i
         WHERE @extschema@.report_interval_start(i.queue_answered_at, st.interval_length, st.report_timezone)
               = c.interval_start
@@ -2522,6 +2741,8 @@ BEGIN
         CROSS JOIN LATERAL (SELECT v.* FROM @extschema@.queue_visit_store v
                             WHERE v.queued_at >= c.interval_start AND v.queued_at < c.interval_start + st.interval_length
                               AND v.answered_session_id IS NULL AND v.queue_id IS NOT NULL
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                                              WHERE r.conversation_id = v.conversation_id)
                             OFFSET 0) v
         WHERE @extschema@.report_interval_start(v.queued_at, st.interval_length, st.report_timezone) = c.interval_start
         UNION ALL
@@ -2533,6 +2754,8 @@ BEGIN
         CROSS JOIN LATERAL (SELECT v.* FROM @extschema@.queue_visit_store v
                             WHERE v.left_queue_at >= c.interval_start AND v.left_queue_at < c.interval_start + st.interval_length
                               AND v.answered_session_id IS NULL AND v.queue_id IS NOT NULL
+                              AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                                              WHERE r.conversation_id = v.conversation_id)
                             OFFSET 0) v
         WHERE @extschema@.report_interval_start(v.left_queue_at, st.interval_length, st.report_timezone)
               = c.interval_start
@@ -2552,6 +2775,8 @@ BEGIN
                    AS reported_short_abandoned,
                count(*) FILTER (WHERE b.reported AND b.kind = 'flow_out') AS reported_flow_outs,
                avg(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered') AS reported_asa,
+               coalesce(sum(b.wait) FILTER (WHERE b.reported AND b.kind = 'answered'), interval '0')
+                   AS reported_answered_wait,
                @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                          st.short_abandon_threshold, st.sl_include_short_abandons,
                                          st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -2566,6 +2791,8 @@ BEGIN
                    AS corrected_short_abandoned,
                count(*) FILTER (WHERE NOT b.reported AND b.kind = 'flow_out') AS corrected_flow_outs,
                avg(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered') AS corrected_asa,
+               coalesce(sum(b.wait) FILTER (WHERE NOT b.reported AND b.kind = 'answered'), interval '0')
+                   AS corrected_answered_wait,
                @extschema@.service_level(b.wait, b.kind = 'answered', @extschema@.sl_threshold_or_default(q.sl_threshold),
                                          st.short_abandon_threshold, st.sl_include_short_abandons,
                                          st.sl_include_abandons, st.sl_include_flow_outs, b.kind = 'flow_out')
@@ -2608,7 +2835,9 @@ BEGIN
            c.reported_abandoned - c.corrected_abandoned,
            c.reported_asa - c.corrected_asa,
            @extschema@.service_level_percent(c.reported_service_level)
-               - @extschema@.service_level_percent(c.corrected_service_level)
+               - @extschema@.service_level_percent(c.corrected_service_level),
+           c.reported_answered_wait,
+           c.corrected_answered_wait
     FROM counted c CROSS JOIN st
     ORDER BY c.interval_start, c.queue_id;
 END
@@ -2774,7 +3003,8 @@ DECLARE
 BEGIN
     FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p
              WHERE p.pronamespace = '@extschema@'::regnamespace
-               AND (p.proname LIKE 'refresh\_%' OR p.proname IN ('rebuild', 'log_conversation_change'))
+               AND (p.proname LIKE 'refresh\_%'
+                    OR p.proname IN ('rebuild', 'log_conversation_change', 'log_foreign_client_change'))
                AND p.proname NOT IN ('refresh_job_name', 'refresh_schedule_command')
     LOOP
         EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC, gcstitch_analyst', f);

@@ -28,7 +28,8 @@ SELECT columns_are('gcstitch', 'queue_interval', ARRAY[
     'corrected_offered', 'corrected_answered', 'corrected_answered_in_threshold', 'corrected_abandoned',
     'corrected_short_abandoned', 'corrected_flow_outs', 'corrected_asa', 'corrected_service_level_percent',
     'corrected_service_level',
-    'offered_diff', 'answered_diff', 'abandoned_diff', 'asa_diff', 'service_level_percent_diff']);
+    'offered_diff', 'answered_diff', 'abandoned_diff', 'asa_diff', 'service_level_percent_diff',
+    'reported_answered_wait', 'corrected_answered_wait']);
 SELECT col_type_is('gcstitch', 'agent_interval', 'interval_start', 'timestamp with time zone',
                    'interval_start is an unambiguous timestamptz');
 
