@@ -261,6 +261,9 @@ CREATE FUNCTION @extschema@.import_winners(batch @extschema@.import_item[], supe
     -- Planned for the batch at hand: a plan cached while the tables were small (after a TRUNCATE,
     -- say) would look the stored versions up by reading them whole, for every conversation.
     SET plan_cache_mode = force_custom_plan
+    -- Statistics never see what this transaction stored: a table they call empty would still be
+    -- read whole per conversation, a cost that grows with every batch of a long import.
+    SET enable_seqscan = off
 AS $$
 DECLARE
     winners int[];
@@ -428,4 +431,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.import(text, boolean) IS
-    'Stores a Genesys Cloud export; a newer version of a conversation replaces the stored one; strict => false sends bad conversations to gcstitch.import_reject';
+    'Stores a Genesys Cloud export; a newer version of a conversation replaces the stored one; strict => false sends bad conversations to gcstitch.import_reject; on a coordinator, sends each conversation to its shards';

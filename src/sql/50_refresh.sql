@@ -877,4 +877,4 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.rebuild() IS
     'Recomputes the maintained analytics (interaction, queue_visit, agent_interval, queue_interval) from scratch; '
-    'needed only after editing gcstitch.segment or gcstitch.metric rows directly. Returns the conversations. Owner only';
+    'needed only after editing gcstitch.segment or gcstitch.metric rows directly; on a coordinator, every shard''s too. Returns the conversations. Owner only';

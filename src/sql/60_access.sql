@@ -51,7 +51,7 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh() IS
     'Brings the maintained views (interaction, agent_interval, queue_interval, ...) up to date with what was imported '
-    'or deleted since the last refresh, recomputing only what that can change, then refreshes every materialized view '
+    'or deleted since the last refresh (on a coordinator: every shard''s, all at once), recomputing only what that can change, then refreshes every materialized view '
     'of the gcstitch schema, each after the ones it reads: CONCURRENTLY (readers not blocked) when populated and '
     'uniquely indexed, plainly otherwise; returns how many materialized views. Owner only';
 

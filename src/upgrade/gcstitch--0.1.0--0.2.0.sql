@@ -1485,6 +1485,9 @@ CREATE FUNCTION @extschema@.import_winners(batch @extschema@.import_item[], supe
     -- Planned for the batch at hand: a plan cached while the tables were small (after a TRUNCATE,
     -- say) would look the stored versions up by reading them whole, for every conversation.
     SET plan_cache_mode = force_custom_plan
+    -- Statistics never see what this transaction stored: a table they call empty would still be
+    -- read whole per conversation, a cost that grows with every batch of a long import.
+    SET enable_seqscan = off
 AS $$
 DECLARE
     winners int[];
@@ -3013,3 +3016,934 @@ END
 $$;
 
 -- End of the maintained analytics (issue 10).
+
+-- Issue 15: a coordinator over shards. The shards' rows as the coordinator reads them (part 42),
+-- the public views that add them to the local ones (part 45), the directory, routing and the
+-- shards' side (part 55), import(), rebuild() and refresh() that use them.
+CREATE TABLE @extschema@.sharded_interaction AS SELECT * FROM @extschema@.interaction_live WITH NO DATA;
+ALTER TABLE @extschema@.sharded_interaction ADD CHECK (false) NO INHERIT;
+COMMENT ON TABLE @extschema@.sharded_interaction IS
+    'Coordinator: the interactions each shard owns (its gcstitch.owned_interaction), one foreign child table per shard';
+
+CREATE TABLE @extschema@.sharded_queue_visit AS SELECT * FROM @extschema@.queue_visit_live WITH NO DATA;
+ALTER TABLE @extschema@.sharded_queue_visit ADD CHECK (false) NO INHERIT;
+COMMENT ON TABLE @extschema@.sharded_queue_visit IS
+    'Coordinator: the queue visits of the conversations each shard is home to (its gcstitch.owned_queue_visit), one foreign child table per shard';
+
+CREATE TABLE @extschema@.sharded_queue_call AS SELECT * FROM @extschema@.queue_call_live WITH NO DATA;
+ALTER TABLE @extschema@.sharded_queue_call ADD CHECK (false) NO INHERIT;
+COMMENT ON TABLE @extschema@.sharded_queue_call IS
+    'Coordinator: the queue calls each shard owns (its gcstitch.queue_call), one foreign child table per shard';
+
+CREATE TABLE @extschema@.sharded_agent_interval AS SELECT * FROM @extschema@.agent_interval_live WITH NO DATA;
+ALTER TABLE @extschema@.sharded_agent_interval ADD CHECK (false) NO INHERIT;
+COMMENT ON TABLE @extschema@.sharded_agent_interval IS
+    'Coordinator: each shard''s agent interval rows (its gcstitch.agent_interval, counting what it owns), one foreign child table per shard; gcstitch.agent_interval adds them up';
+
+CREATE TABLE @extschema@.sharded_queue_interval AS SELECT * FROM @extschema@.queue_interval_live WITH NO DATA;
+ALTER TABLE @extschema@.sharded_queue_interval ADD CHECK (false) NO INHERIT;
+COMMENT ON TABLE @extschema@.sharded_queue_interval IS
+    'Coordinator: each shard''s queue interval rows (its gcstitch.queue_interval, counting what it owns), one foreign child table per shard; gcstitch.queue_interval adds them up';
+
+-- What each shard's refresh (rebuild, import) did: reading a child has its shard do it (part 55).
+CREATE TABLE @extschema@.sharded_refreshed (conversations bigint, CHECK (false) NO INHERIT);
+COMMENT ON TABLE @extschema@.sharded_refreshed IS
+    'Coordinator: reading it refreshes every shard at once (one foreign child per shard on its gcstitch.shard_refreshed)';
+CREATE TABLE @extschema@.sharded_rebuilt (conversations bigint, CHECK (false) NO INHERIT);
+COMMENT ON TABLE @extschema@.sharded_rebuilt IS
+    'Coordinator: reading it rebuilds every shard at once (one foreign child per shard on its gcstitch.shard_rebuilt)';
+CREATE TABLE @extschema@.sharded_imported (home boolean, conversations int, segments int, metrics int,
+                                           replaced int, rejected int, CHECK (false) NO INHERIT);
+COMMENT ON TABLE @extschema@.sharded_imported IS
+    'Coordinator: reading it has every shard import the parts import() left it (one foreign child per shard on its gcstitch.shard_imported), with their counts';
+
+-- Per agent and interval, the shards' figures added up: counts and durations add; the averages and
+-- differences are computed again from the sums, as agent_interval_live computes them (an average
+-- of the shards' averages would weigh them wrong).
+CREATE VIEW @extschema@.agent_interval_of_shards AS
+WITH st AS (
+    SELECT s.report_timezone AS tz, s.interval_length AS len FROM @extschema@.settings s LIMIT 1
+),
+summed AS (
+    SELECT a.user_id, a.interval_start,
+           sum(a.reported_handled)::bigint AS reported_handled,
+           sum(a.reported_talk) AS reported_talk,
+           sum(a.reported_hold) AS reported_hold,
+           sum(a.reported_acw) AS reported_acw,
+           sum(a.reported_handle) AS reported_handle,
+           sum(a.corrected_handled)::bigint AS corrected_handled,
+           sum(a.corrected_talk) AS corrected_talk,
+           sum(a.corrected_hold) AS corrected_hold,
+           sum(a.corrected_acw) AS corrected_acw,
+           sum(a.corrected_handle) AS corrected_handle,
+           sum(a.corrected_gap) AS corrected_gap,
+           sum(a.corrected_fragments)::bigint AS corrected_fragments
+    FROM @extschema@.sharded_agent_interval a
+    GROUP BY a.user_id, a.interval_start
+)
+SELECT j.user_id,
+       j.interval_start,
+       j.interval_start + st.len AS interval_end,
+       (j.interval_start AT TIME ZONE st.tz)::date AS local_date,
+       @extschema@.report_interval_label(j.interval_start, st.tz) AS interval_label,
+       j.reported_handled,
+       j.reported_talk,
+       j.reported_hold,
+       j.reported_acw,
+       j.reported_handle,
+       j.reported_handle / nullif(j.reported_handled, 0) AS reported_aht,
+       j.corrected_handled,
+       j.corrected_talk,
+       j.corrected_hold,
+       j.corrected_acw,
+       j.corrected_handle,
+       j.corrected_handle / nullif(j.corrected_handled, 0) AS corrected_aht,
+       j.corrected_gap,
+       j.corrected_fragments,
+       j.reported_handled - j.corrected_handled AS handled_diff,
+       j.reported_talk - j.corrected_talk AS talk_diff,
+       j.reported_hold - j.corrected_hold AS hold_diff,
+       j.reported_acw - j.corrected_acw AS acw_diff,
+       j.reported_handle - j.corrected_handle AS handle_diff,
+       j.reported_handle / nullif(j.reported_handled, 0)
+           - j.corrected_handle / nullif(j.corrected_handled, 0) AS aht_diff
+FROM summed j CROSS JOIN st;
+COMMENT ON VIEW @extschema@.agent_interval_of_shards IS
+    'Coordinator: gcstitch.agent_interval across the shards (their rows added up per agent and interval, averages recomputed); empty without shards';
+
+-- Per queue and interval, the same: counts, answer waits and service level counts (rollup) add;
+-- ASA and service level percentages are computed again from them. The queue's name and target
+-- are the coordinator's (the shards have the same, pushed by gcstitch.push_settings()).
+CREATE VIEW @extschema@.queue_interval_of_shards AS
+WITH st AS (
+    SELECT s.interval_length, s.report_timezone FROM @extschema@.settings s LIMIT 1
+),
+summed AS (
+    SELECT a.queue_id, a.interval_start,
+           sum(a.reported_offered)::bigint AS reported_offered,
+           sum(a.reported_answered)::bigint AS reported_answered,
+           sum(a.reported_answered_in_threshold)::bigint AS reported_answered_in_threshold,
+           sum(a.reported_abandoned)::bigint AS reported_abandoned,
+           sum(a.reported_short_abandoned)::bigint AS reported_short_abandoned,
+           sum(a.reported_flow_outs)::bigint AS reported_flow_outs,
+           sum(a.reported_answered_wait) AS reported_answered_wait,
+           @extschema@.rollup(a.reported_service_level) AS reported_service_level,
+           sum(a.corrected_offered)::bigint AS corrected_offered,
+           sum(a.corrected_answered)::bigint AS corrected_answered,
+           sum(a.corrected_answered_in_threshold)::bigint AS corrected_answered_in_threshold,
+           sum(a.corrected_abandoned)::bigint AS corrected_abandoned,
+           sum(a.corrected_short_abandoned)::bigint AS corrected_short_abandoned,
+           sum(a.corrected_flow_outs)::bigint AS corrected_flow_outs,
+           sum(a.corrected_answered_wait) AS corrected_answered_wait,
+           @extschema@.rollup(a.corrected_service_level) AS corrected_service_level
+    FROM @extschema@.sharded_queue_interval a
+    GROUP BY a.queue_id, a.interval_start
+),
+c AS (
+    SELECT s.*, q.name AS queue_name,
+           @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,
+           @extschema@.sl_target_percent_or_default(q.sl_target_percent) AS sl_target_percent,
+           s.reported_answered_wait / nullif(s.reported_answered, 0) AS reported_asa,
+           s.corrected_answered_wait / nullif(s.corrected_answered, 0) AS corrected_asa
+    FROM summed s LEFT JOIN @extschema@.queue q USING (queue_id)
+)
+SELECT c.queue_id,
+       c.queue_name,
+       c.interval_start,
+       c.interval_start + st.interval_length AS interval_end,
+       (c.interval_start AT TIME ZONE st.report_timezone)::date AS local_date,
+       @extschema@.report_interval_label(c.interval_start, st.report_timezone) AS interval_label,
+       c.sl_threshold,
+       c.sl_target_percent,
+       c.reported_offered,
+       c.reported_answered,
+       c.reported_answered_in_threshold,
+       c.reported_abandoned,
+       c.reported_short_abandoned,
+       c.reported_flow_outs,
+       c.reported_asa,
+       @extschema@.service_level_percent(c.reported_service_level) AS reported_service_level_percent,
+       c.reported_service_level,
+       c.corrected_offered,
+       c.corrected_answered,
+       c.corrected_answered_in_threshold,
+       c.corrected_abandoned,
+       c.corrected_short_abandoned,
+       c.corrected_flow_outs,
+       c.corrected_asa,
+       @extschema@.service_level_percent(c.corrected_service_level) AS corrected_service_level_percent,
+       c.corrected_service_level,
+       c.reported_offered - c.corrected_offered AS offered_diff,
+       c.reported_answered - c.corrected_answered AS answered_diff,
+       c.reported_abandoned - c.corrected_abandoned AS abandoned_diff,
+       c.reported_asa - c.corrected_asa AS asa_diff,
+       @extschema@.service_level_percent(c.reported_service_level)
+           - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff,
+       c.reported_answered_wait,
+       c.corrected_answered_wait
+FROM c CROSS JOIN st;
+COMMENT ON VIEW @extschema@.queue_interval_of_shards IS
+    'Coordinator: gcstitch.queue_interval across the shards (their rows added up per queue and interval, service level counts rolled up, ASA and percentages recomputed); empty without shards';
+CREATE OR REPLACE VIEW @extschema@.interaction AS
+SELECT s.stitch_key, s.client_id, s.interaction_no, s.user_id, s.queue_id, s.conversation_ids, s.queued_at,
+       s.started_at, s.answered_at, s.ended_at, s.fragments, s.alert, s.talk, s.hold, s.acw, s.handle, s.gap,
+       s.queue_wait, s.speed_of_answer
+FROM @extschema@.interaction_store s
+WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.interaction_before_refresh()
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.sharded_interaction;
+
+CREATE OR REPLACE VIEW @extschema@.queue_visit AS
+SELECT * FROM @extschema@.queue_visit_store
+WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.queue_visit_before_refresh()
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.sharded_queue_visit;
+
+CREATE OR REPLACE VIEW @extschema@.agent_interval AS
+SELECT * FROM @extschema@.agent_interval_store
+WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.agent_interval_before_refresh()
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.agent_interval_of_shards;
+
+CREATE OR REPLACE VIEW @extschema@.queue_interval AS
+SELECT * FROM @extschema@.queue_interval_store
+WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.queue_interval_before_refresh()
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.queue_interval_of_shards;
+
+CREATE OR REPLACE VIEW @extschema@.queue_call AS
+SELECT i.queue_id,
+       i.queued_at,
+       i.queue_answered_at AS left_queue_at,
+       i.queue_answered_at AS answered_at,
+       'answered'::text AS outcome,
+       false AS short_abandon,
+       i.queue_wait,
+       i.stitch_key,
+       i.client_id,
+       i.interaction_no,
+       i.user_id,
+       i.conversation_ids
+FROM @extschema@.interaction_store i
+WHERE i.queue_wait IS NOT NULL
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
+                  WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
+  AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT v.queue_id,
+       v.queued_at,
+       v.left_queue_at,
+       NULL::timestamptz,
+       CASE WHEN v.left_queue_at IS NULL THEN 'waiting'
+            WHEN v.disconnect_type = 'transfer' OR v.disconnect_type LIKE '%Transfer' THEN 'flow_out'
+            ELSE 'abandoned' END,
+       v.left_queue_at IS NOT NULL
+           AND NOT (v.disconnect_type = 'transfer' OR v.disconnect_type LIKE '%Transfer')
+           AND v.left_queue_at - v.queued_at < st.short_abandon_threshold,
+       v.left_queue_at - v.queued_at,
+       NULL::text,
+       NULL::text,
+       NULL::integer,
+       NULL::text,
+       ARRAY[v.conversation_id]
+FROM @extschema@.queue_visit_store v
+CROSS JOIN (SELECT s.short_abandon_threshold FROM @extschema@.settings s LIMIT 1) st
+WHERE v.answered_session_id IS NULL
+  AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = v.conversation_id)
+  AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.queue_call_before_refresh()
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.sharded_queue_call;
+
+
+CREATE TABLE @extschema@.shard (
+    shard_id      int PRIMARY KEY CHECK (shard_id OPERATOR(pg_catalog.>) 0),
+    server_name   name NOT NULL UNIQUE,
+    remote_schema name NOT NULL,
+    added_at      timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE @extschema@.shard IS
+    'Coordinator: the shards, one postgres_fdw server each, in the order gcstitch.add_shard() added them; empty on a single node or a shard';
+
+CREATE TABLE @extschema@.shard_client (
+    client_id text PRIMARY KEY,
+    shard_id  int NOT NULL REFERENCES @extschema@.shard
+);
+COMMENT ON TABLE @extschema@.shard_client IS
+    'Coordinator: the owner shard of each client id, chosen when import() first saw it and kept: that shard stitches all of its calls';
+
+CREATE TABLE @extschema@.shard_conversation (
+    conversation_id text NOT NULL,
+    shard_id        int NOT NULL REFERENCES @extschema@.shard,
+    home            boolean NOT NULL,
+    PRIMARY KEY (conversation_id, shard_id)
+);
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.shard', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.shard_client', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.shard_conversation', '');
+CREATE UNIQUE INDEX shard_conversation_home ON @extschema@.shard_conversation (conversation_id) WHERE home;
+COMMENT ON TABLE @extschema@.shard_conversation IS
+    'Coordinator: the shards holding each conversation: its home (counts its queue visits and reported metrics) and replicas (for client ids they own); a shard, once given a conversation, gets all its later versions';
+
+-- What a shard shows its coordinator: the rows it owns.
+CREATE VIEW @extschema@.owned_interaction AS
+SELECT i.*
+FROM @extschema@.interaction i
+WHERE NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
+  AND (i.client_id IS NOT NULL
+       OR NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = i.conversation_ids[1]));
+COMMENT ON VIEW @extschema@.owned_interaction IS
+    'Shard: the rows of gcstitch.interaction this database owns (not those of client ids, or of conversations, it holds for another shard); all of them on a single node';
+
+CREATE VIEW @extschema@.owned_queue_visit AS
+SELECT v.*
+FROM @extschema@.queue_visit v
+WHERE NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = v.conversation_id);
+COMMENT ON VIEW @extschema@.owned_queue_visit IS
+    'Shard: the rows of gcstitch.queue_visit of the conversations this database is home to; all of them on a single node';
+
+-- An import on a coordinator leaves each shard its part of the text here, then reads every shard's
+-- shard_imported at once (async foreign scans), which imports the parts: the shards import at the
+-- same time, each in the coordinator's transaction.
+CREATE TABLE @extschema@.shard_pending (
+    part_no               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    doc                   text NOT NULL,
+    strict_import         boolean NOT NULL,
+    replica_conversations text[] NOT NULL,
+    foreign_clients       text[] NOT NULL
+);
+COMMENT ON TABLE @extschema@.shard_pending IS
+    'Shard: parts of an export the coordinator sent, imported (and removed) when it reads gcstitch.shard_imported; empty between transactions';
+
+-- Imports the pending parts in the order they came, first noting the conversations and client ids
+-- held for other shards; one row of import() counts a part (home: a part of conversations this
+-- shard is home to, no replica).
+CREATE FUNCTION @extschema@.shard_import_pending()
+    RETURNS TABLE (home boolean, conversations int, segments int, metrics int, replaced int, rejected int)
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    part @extschema@.shard_pending;
+BEGIN
+    FOR part IN SELECT * FROM @extschema@.shard_pending p ORDER BY p.part_no LOOP
+        INSERT INTO @extschema@.shard_replica (conversation_id)
+        SELECT DISTINCT c FROM unnest(part.replica_conversations) c
+        ON CONFLICT DO NOTHING;
+        INSERT INTO @extschema@.shard_foreign_client (client_id)
+        SELECT DISTINCT c FROM unnest(part.foreign_clients) c
+        ON CONFLICT DO NOTHING;
+        home := cardinality(part.replica_conversations) = 0;
+        SELECT i.conversations, i.segments, i.metrics, i.replaced, i.rejected
+          INTO conversations, segments, metrics, replaced, rejected
+          FROM @extschema@.import(part.doc, part.strict_import) i;
+        DELETE FROM @extschema@.shard_pending p WHERE p.part_no = part.part_no;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.shard_import_pending() IS
+    'Shard: imports the parts in gcstitch.shard_pending, noting what is held for other shards; import() counts per part';
+
+CREATE VIEW @extschema@.shard_imported AS
+SELECT * FROM @extschema@.shard_import_pending();
+COMMENT ON VIEW @extschema@.shard_imported IS
+    'Shard: SELECT imports the pending parts (gcstitch.shard_pending) and gives their import() counts; read by the coordinator''s import()';
+
+-- Selecting these refreshes (rebuilds) this database's maintained analytics: the coordinator reads
+-- them through one foreign table per shard under one parent, so that all shards refresh at once.
+CREATE VIEW @extschema@.shard_refreshed AS
+SELECT @extschema@.refresh_maintained(false) AS conversations;
+COMMENT ON VIEW @extschema@.shard_refreshed IS
+    'Shard: SELECT refreshes the maintained analytics (refresh_maintained(false), owner only) and gives the conversations recomputed; read by the coordinator''s refresh()';
+CREATE VIEW @extschema@.shard_rebuilt AS
+SELECT @extschema@.refresh_maintained(true) AS conversations;
+COMMENT ON VIEW @extschema@.shard_rebuilt IS
+    'Shard: SELECT rebuilds the maintained analytics (refresh_maintained(true), owner only) and gives the conversations; read by the coordinator''s rebuild()';
+
+CREATE VIEW @extschema@.shard_info AS
+SELECT (SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname = 'gcstitch') AS extension_version,
+       (SELECT count(*) FROM @extschema@.conversation) AS conversations;
+COMMENT ON VIEW @extschema@.shard_info IS
+    'Shard: what gcstitch.add_shard() checks on the coordinator: the installed gcstitch version and how many conversations this database holds';
+
+-- The name of shard shard_id's foreign table for what, in the extension's schema.
+CREATE FUNCTION @extschema@.shard_table(shard_id int, what text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN pg_catalog.format('%I.%I', '@extschema@', 'shard_' || shard_id || '_' || what);
+COMMENT ON FUNCTION @extschema@.shard_table(int, text) IS
+    'Internal: the qualified name of a shard''s foreign table (shard_<id>_<what>)';
+
+-- The column list of rel, as a CREATE FOREIGN TABLE takes it.
+CREATE FUNCTION @extschema@.shard_columns(rel regclass) RETURNS text
+    LANGUAGE sql STABLE STRICT
+BEGIN ATOMIC
+    SELECT pg_catalog.string_agg(pg_catalog.format('%I %s', a.attname,
+                                                   pg_catalog.format_type(a.atttypid, a.atttypmod)),
+                                 ', ' ORDER BY a.attnum)
+      FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped AND a.attidentity = '';
+END;
+COMMENT ON FUNCTION @extschema@.shard_columns(regclass) IS
+    'Internal: the columns of a relation with their types (not identity columns: the shard fills them), for the foreign tables of gcstitch.add_shard()';
+
+-- Adds a shard: server_name is a postgres_fdw server (with extensions 'gcstitch') whose database
+-- has gcstitch of this version, installed in remote_schema, and no conversations yet.
+CREATE FUNCTION @extschema@.add_shard(server_name name, remote_schema name DEFAULT 'gcstitch') RETURNS int
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    id int;
+    remote record;
+BEGIN
+    -- No import routes conversations while the list of shards changes.
+    PERFORM pg_catalog.pg_advisory_xact_lock(1734570867, 0);
+    PERFORM @extschema@.shard_check_server(server_name);
+    IF EXISTS (SELECT FROM @extschema@.conversation) THEN
+        RAISE EXCEPTION 'cannot add a shard to a database that holds imported conversations'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A coordinator stores no conversations: import() sends each to its shards.',
+                  HINT = 'Add the shards to a new database with gcstitch, then import through it.';
+    END IF;
+    SELECT coalesce(max(s.shard_id), 0) + 1 INTO id FROM @extschema@.shard s;
+    INSERT INTO @extschema@.shard (shard_id, server_name, remote_schema) VALUES (id, server_name, remote_schema);
+    PERFORM @extschema@.shard_create_tables(id);
+
+    EXECUTE pg_catalog.format('SELECT extension_version, conversations FROM %s', @extschema@.shard_table(id, 'info'))
+        INTO remote;
+    IF remote.extension_version IS DISTINCT FROM
+       (SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname = 'gcstitch') THEN
+        RAISE EXCEPTION 'server "%" has gcstitch %, this database %', server_name,
+                        coalesce(remote.extension_version, '(none)'),
+                        (SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname = 'gcstitch')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Install or update gcstitch on the shard to the coordinator''s version.';
+    END IF;
+    IF remote.conversations > 0 THEN
+        RAISE EXCEPTION 'server "%" already holds % conversations', server_name, remote.conversations
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'The coordinator routes every conversation of its shards itself, so that each client id is stitched whole on one shard.',
+                  HINT = 'Add an empty database as a shard, and import the conversations through the coordinator.';
+    END IF;
+    PERFORM @extschema@.push_settings();
+    RETURN id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.add_shard(name, name) IS
+    'Coordinator: adds a postgres_fdw server as a shard (its database empty, with this gcstitch version in remote_schema): creates its foreign tables, pushes the settings and queue targets; returns its shard_id';
+
+CREATE FUNCTION @extschema@.shard_check_server(server_name name) RETURNS void
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    srv record;
+BEGIN
+    SELECT w.fdwname,
+           EXISTS (SELECT FROM pg_catalog.pg_options_to_table(s.srvoptions) o
+                    WHERE o.option_name = 'extensions'
+                      AND 'gcstitch' = ANY (pg_catalog.string_to_array(pg_catalog.replace(o.option_value, ' ', ''), ',')))
+               AS ships_gcstitch
+      INTO srv
+      FROM pg_catalog.pg_foreign_server s JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+     WHERE s.srvname = server_name;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'server "%" does not exist', server_name
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'CREATE SERVER ... FOREIGN DATA WRAPPER postgres_fdw OPTIONS (..., extensions ''gcstitch''), and a user mapping, first.';
+    ELSIF srv.fdwname <> 'postgres_fdw' THEN
+        RAISE EXCEPTION 'server "%" uses foreign-data wrapper "%", not postgres_fdw', server_name, srv.fdwname
+            USING ERRCODE = 'wrong_object_type';
+    ELSIF NOT srv.ships_gcstitch THEN
+        RAISE EXCEPTION 'server "%" does not list gcstitch in its extensions option', server_name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Without it postgres_fdw does not send gcstitch''s functions to the shard: filters on them would read every row.',
+                  HINT = pg_catalog.format('ALTER SERVER %I OPTIONS (ADD extensions ''gcstitch'');', server_name);
+    ELSIF EXISTS (SELECT FROM @extschema@.shard s WHERE s.server_name = shard_check_server.server_name) THEN
+        RAISE EXCEPTION 'server "%" is already a shard', server_name
+            USING ERRCODE = 'duplicate_object';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.shard_check_server(name) IS
+    'Internal to add_shard(): the server exists, is a postgres_fdw server shipping gcstitch, and is not a shard yet';
+
+-- A shard's foreign tables: the rows it shows (children of the part 42 parents), and the tables
+-- and views the coordinator writes to. Members of the extension, so that DROP EXTENSION takes them
+-- along; not dumped: after a restore, run shard_create_tables(shard_id) for each gcstitch.shard.
+CREATE FUNCTION @extschema@.shard_create_tables(id int) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    s @extschema@.shard;
+    t record;
+BEGIN
+    SELECT * INTO s FROM @extschema@.shard x WHERE x.shard_id = id;
+    FOR t IN VALUES ('interaction', 'owned_interaction'), ('queue_visit', 'owned_queue_visit'),
+                    ('queue_call', 'queue_call'), ('agent_interval', 'agent_interval'),
+                    ('queue_interval', 'queue_interval'), ('refreshed', 'shard_refreshed'),
+                    ('rebuilt', 'shard_rebuilt'), ('imported', 'shard_imported') LOOP
+        EXECUTE pg_catalog.format('CREATE FOREIGN TABLE %s () INHERITS (%I.%I) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+                                  @extschema@.shard_table(id, t.column1), '@extschema@', 'sharded_' || t.column1,
+                                  s.server_name, s.remote_schema, t.column2);
+        IF t.column1 NOT IN ('refreshed', 'rebuilt', 'imported') THEN
+            EXECUTE pg_catalog.format('GRANT SELECT ON %s TO gcstitch_analyst', @extschema@.shard_table(id, t.column1));
+        END IF;
+        EXECUTE pg_catalog.format('ALTER EXTENSION gcstitch ADD FOREIGN TABLE %s', @extschema@.shard_table(id, t.column1));
+    END LOOP;
+    FOR t IN VALUES ('settings', 'settings'), ('queue', 'queue'), ('pending', 'shard_pending'),
+                    ('info', 'shard_info') LOOP
+        EXECUTE pg_catalog.format('CREATE FOREIGN TABLE %s (%s) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+                                  @extschema@.shard_table(id, t.column1),
+                                  @extschema@.shard_columns(pg_catalog.format('%I.%I', '@extschema@', t.column2)::regclass),
+                                  s.server_name, s.remote_schema, t.column2);
+        EXECUTE pg_catalog.format('ALTER EXTENSION gcstitch ADD FOREIGN TABLE %s', @extschema@.shard_table(id, t.column1));
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.shard_create_tables(int) IS
+    'Internal to add_shard(): creates the shard''s foreign tables shard_<id>_* in the extension''s schema';
+
+-- The settings and queue targets of the coordinator, copied to every shard (also by the triggers
+-- below whenever they change): the shards compute with them at their next refresh.
+CREATE FUNCTION @extschema@.push_settings() RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    id int;
+BEGIN
+    FOR id IN SELECT s.shard_id FROM @extschema@.shard s ORDER BY s.shard_id LOOP
+        EXECUTE pg_catalog.format('DELETE FROM %s', @extschema@.shard_table(id, 'queue'));
+        EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM @extschema@.queue', @extschema@.shard_table(id, 'queue'));
+        EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM @extschema@.settings', @extschema@.shard_table(id, 'settings'));
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.push_settings() IS
+    'Coordinator: copies gcstitch.settings and gcstitch.queue to every shard (done by triggers when they change)';
+
+CREATE FUNCTION @extschema@.push_settings_trigger() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM @extschema@.push_settings();
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.push_settings_trigger() IS
+    'Trigger function: a change of gcstitch.settings or gcstitch.queue reaches every shard';
+CREATE TRIGGER settings_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.settings
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.push_settings_trigger();
+CREATE TRIGGER queue_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.queue
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.push_settings_trigger();
+
+-- Refreshes (or rebuilds) every shard's maintained analytics, all at once (async foreign scans
+-- when the servers are async_capable); the conversations recomputed.
+CREATE FUNCTION @extschema@.shard_refresh_all(rebuild boolean) RETURNS bigint
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF rebuild THEN
+        RETURN (SELECT coalesce(sum(r.conversations), 0) FROM @extschema@.sharded_rebuilt r);
+    END IF;
+    RETURN (SELECT coalesce(sum(r.conversations), 0) FROM @extschema@.sharded_refreshed r);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.shard_refresh_all(boolean) IS
+    'Coordinator: refreshes (rebuild => true: rebuilds) the maintained analytics of every shard; done by refresh() and rebuild()';
+
+-- The shard drawn for a new client id or a conversation without one: by a hash of its text,
+-- among the shards in their order.
+CREATE FUNCTION @extschema@.shard_draw(key text) RETURNS int
+    LANGUAGE sql STABLE STRICT
+BEGIN ATOMIC
+    SELECT s.shard_id FROM @extschema@.shard s
+     ORDER BY s.shard_id
+    OFFSET (pg_catalog.hashtext(key) & 2147483647) % (SELECT pg_catalog.count(*) FROM @extschema@.shard)
+     LIMIT 1;
+END;
+COMMENT ON FUNCTION @extschema@.shard_draw(text) IS
+    'Internal to import() on a coordinator: a shard for a new client id or conversation, drawn by a hash of its text';
+
+CREATE FUNCTION @extschema@.import_routed_scratch() RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.to_regclass('pg_temp.gcstitch_routed') IS NOT NULL THEN
+        TRUNCATE pg_temp.gcstitch_routed, pg_temp.gcstitch_routed_text;
+        RETURN;
+    END IF;
+    -- Each good conversation of the text: its client ids, in the order of their first agent segment.
+    CREATE TEMP TABLE gcstitch_routed (ordinal int, conversation_id text, clients text[]) ON COMMIT DROP;
+    CREATE TEMP TABLE gcstitch_routed_text (ordinal int, conversation text) ON COMMIT DROP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import_routed_scratch() IS
+    'Internal to import() on a coordinator: its temporary tables, created or emptied';
+
+-- import() on a coordinator: the text is read here (bad conversations are rejected or raise as on
+-- one node), then each shard imports its conversations in one call, in the same transaction.
+CREATE FUNCTION @extschema@.import_routed(doc text, strict boolean)
+    RETURNS TABLE (conversations int, segments int, metrics int, replaced int, rejected int)
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    parsed refcursor;
+    batch @extschema@.import_item[];
+    batch_rejects int;
+    unused int[];
+    n int;
+BEGIN
+    rejected := 0;
+    PERFORM @extschema@.import_routed_scratch();
+    parsed := @extschema@.import_open(doc, strict);
+    LOOP
+        FETCH parsed INTO batch, batch_rejects, unused;
+        EXIT WHEN NOT FOUND OR batch IS NULL;
+        INSERT INTO pg_temp.gcstitch_routed
+        SELECT i.ordinal, i.conversation_id,
+               ARRAY(SELECT g.client_id FROM unnest(i.segments) g
+                      WHERE g.purpose = 'agent' AND g.client_id IS NOT NULL
+                      GROUP BY g.client_id ORDER BY min(g.segment_start), g.client_id)
+          FROM unnest(batch) i
+         WHERE i.reason IS NULL;
+        IF batch_rejects > 0 THEN
+            INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
+            SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
+              FROM unnest(batch) i
+             WHERE i.reason IS NOT NULL
+             ORDER BY i.ordinal;
+            GET DIAGNOSTICS n = ROW_COUNT;
+            rejected := rejected + n;
+        END IF;
+    END LOOP;
+    CLOSE parsed;
+
+    -- The importers' lock of import(): routing reads and extends the directory.
+    PERFORM pg_catalog.pg_advisory_xact_lock(1734570867, 0);
+    PERFORM @extschema@.import_route();
+    INSERT INTO pg_temp.gcstitch_routed_text
+    SELECT c.ordinal, c.conversation
+      FROM @extschema@.import_conversations(doc, ARRAY(SELECT r.ordinal FROM pg_temp.gcstitch_routed r
+                                                       ORDER BY r.ordinal)) c;
+    n := rejected;
+    SELECT s.conversations, s.segments, s.metrics, s.replaced, s.rejected
+      INTO conversations, segments, metrics, replaced, rejected
+      FROM @extschema@.import_send(strict) s;
+    rejected := rejected + n;
+    RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import_routed(text, boolean) IS
+    'Internal to import() on a coordinator: reads the text, routes each conversation to its shards, imports them there; counts as import() on one node';
+
+-- The directory extended for the conversations of the text: an owner for each new client id, a
+-- home for each new conversation, and a replica wherever another of its client ids is owned.
+-- A conversation's shards are those of all its versions in the text and before, so that every
+-- shard holding it sees every version and keeps the same one.
+CREATE FUNCTION @extschema@.import_route() RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO @extschema@.shard_client (client_id, shard_id)
+    SELECT c.client_id, @extschema@.shard_draw(c.client_id)
+      FROM (SELECT DISTINCT u.client_id FROM pg_temp.gcstitch_routed r, unnest(r.clients) u(client_id)) c
+     ORDER BY c.client_id
+    ON CONFLICT DO NOTHING;
+
+    INSERT INTO @extschema@.shard_conversation (conversation_id, shard_id, home)
+    SELECT f.conversation_id, coalesce(k.shard_id, @extschema@.shard_draw(f.conversation_id)), true
+      FROM (SELECT r.conversation_id,
+                   (array_agg(r.clients[1] ORDER BY r.ordinal) FILTER (WHERE cardinality(r.clients) > 0))[1]
+                       AS first_client
+              FROM pg_temp.gcstitch_routed r
+             GROUP BY r.conversation_id) f
+      LEFT JOIN @extschema@.shard_client k ON k.client_id = f.first_client
+     WHERE NOT EXISTS (SELECT FROM @extschema@.shard_conversation x
+                        WHERE x.conversation_id = f.conversation_id AND x.home)
+     ORDER BY f.conversation_id;
+
+    INSERT INTO @extschema@.shard_conversation (conversation_id, shard_id, home)
+    SELECT DISTINCT r.conversation_id, k.shard_id, false
+      FROM pg_temp.gcstitch_routed r, unnest(r.clients) u(client_id)
+      JOIN @extschema@.shard_client k ON k.client_id = u.client_id
+    ON CONFLICT DO NOTHING;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import_route() IS
+    'Internal to import() on a coordinator: extends the directory (owner of each new client id, home and replicas of each conversation) for the routed text';
+
+-- Each shard's part of the text, in text order: its home conversations in one part, the ones it
+-- holds for its client ids in another (their counts are the home shard's to give). The parts are
+-- left on the shards, then all shards import theirs at once.
+CREATE FUNCTION @extschema@.import_send(strict boolean)
+    RETURNS TABLE (conversations int, segments int, metrics int, replaced int, rejected int)
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    part record;
+BEGIN
+    FOR part IN
+        SELECT x.shard_id, x.home,
+               '[' || string_agg(t.conversation, ',' ORDER BY r.ordinal) || ']' AS doc,
+               CASE WHEN NOT x.home THEN array_agg(DISTINCT r.conversation_id) ELSE '{}' END AS replicas,
+               coalesce((SELECT array_agg(DISTINCT u.client_id)
+                           FROM pg_temp.gcstitch_routed r2
+                           JOIN @extschema@.shard_conversation x2
+                             ON x2.conversation_id = r2.conversation_id AND x2.shard_id = x.shard_id AND x2.home = x.home,
+                                unnest(r2.clients) u(client_id)
+                           JOIN @extschema@.shard_client k ON k.client_id = u.client_id
+                          WHERE k.shard_id <> x.shard_id), '{}') AS foreign_clients
+          FROM pg_temp.gcstitch_routed r
+          JOIN pg_temp.gcstitch_routed_text t USING (ordinal)
+          JOIN @extschema@.shard_conversation x ON x.conversation_id = r.conversation_id
+         GROUP BY x.shard_id, x.home
+         ORDER BY x.shard_id, x.home DESC
+    LOOP
+        EXECUTE pg_catalog.format('INSERT INTO %s (doc, strict_import, replica_conversations, foreign_clients) '
+                                  'VALUES ($1, $2, $3, $4)', @extschema@.shard_table(part.shard_id, 'pending'))
+            USING part.doc, strict, part.replicas, part.foreign_clients;
+    END LOOP;
+    RETURN QUERY
+    SELECT coalesce(sum(i.conversations), 0)::int, coalesce(sum(i.segments), 0)::int,
+           coalesce(sum(i.metrics), 0)::int, coalesce(sum(i.replaced), 0)::int, coalesce(sum(i.rejected), 0)::int
+      FROM @extschema@.sharded_imported i
+     WHERE i.home;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import_send(boolean) IS
+    'Internal to import() on a coordinator: leaves each shard its part of the routed text (shard_<id>_pending), then has all shards import at once (sharded_imported); the home parts'' counts';
+
+CREATE OR REPLACE FUNCTION @extschema@.import(doc text, strict boolean DEFAULT true)
+    RETURNS TABLE (conversations int, segments int, metrics int, replaced int, rejected int)
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    parsed    refcursor;
+    batch     @extschema@.import_item[];
+    batch_rejects int;
+    superseded int[];
+    next_superseded int := 1;   -- first element of superseded past the batches stored so far
+    first_superseded int;
+    last_ordinal int;
+    winners   int[];
+    unused    int[];
+    chunk     @extschema@.import_item[];
+    item      @extschema@.import_item;
+    k         int;
+    n         int;
+    stored    record;
+    refused   int[] := '{}';    -- ordinals of conversations the database refused
+    refused_id     text[] := '{}';
+    refused_state  text[] := '{}';
+    refused_reason text[] := '{}';
+BEGIN
+    conversations := 0;
+    segments := 0;
+    metrics := 0;
+    replaced := 0;
+    rejected := 0;
+
+    -- On a coordinator (part 55) the shards store the conversations.
+    IF EXISTS (SELECT FROM @extschema@.shard) THEN
+        RETURN QUERY SELECT * FROM @extschema@.import_routed(doc, strict);
+        RETURN;
+    END IF;
+
+    -- The text is parsed in one pass, into batches of 1,000 conversations held by the cursor's
+    -- tuplestore (on disk past work_mem), so memory stays near the size of the text. The last row
+    -- lists the conversations superseded by a newer version in the same text (ties: the later
+    -- one): only the newest version of each is stored.
+    parsed := @extschema@.import_open(doc, strict);
+    FETCH LAST FROM parsed INTO batch, batch_rejects, superseded;
+    MOVE ABSOLUTE 0 FROM parsed;
+
+    -- Importing transactions take turns: one exclusive lock, held until commit, so that each
+    -- reads the stored versions only once no other import can change them (every later statement
+    -- takes a fresh snapshot at READ COMMITTED). One lock for any number of conversations and of
+    -- calls in the transaction, so no lock table overflow and no deadlock between importers
+    -- (locks per conversation, taken call by call, can deadlock across calls). The text is
+    -- parsed above, before waiting.
+    PERFORM pg_catalog.pg_advisory_xact_lock(1734570867, 0);
+
+    LOOP
+        FETCH parsed INTO batch, batch_rejects, unused;
+        EXIT WHEN NOT FOUND OR batch IS NULL;
+        last_ordinal := (batch[cardinality(batch)]).ordinal;
+        first_superseded := next_superseded;
+        WHILE next_superseded <= cardinality(superseded) AND superseded[next_superseded] <= last_ordinal LOOP
+            next_superseded := next_superseded + 1;
+        END LOOP;
+
+        -- The batch's conversations that are the newest version in the text and at least as new
+        -- as the stored version.
+        winners := @extschema@.import_winners(batch, superseded[first_superseded:next_superseded - 1]);
+
+        -- The batch in one subtransaction. Should the database refuse (a value too long for an
+        -- index entry, a constraint or trigger of the user's, ...), 64 at a time, and a refused
+        -- group one by one: each refused conversation is rejected (strict => false) or named in
+        -- the error.
+        stored := @extschema@.import_store(batch, winners);
+        conversations := conversations + stored.conversations;
+        segments := segments + stored.segments;
+        metrics := metrics + stored.metrics;
+        replaced := replaced + stored.replaced;
+        FOR chunk IN SELECT array_agg(g.i ORDER BY (g.i).ordinal)
+                       FROM (SELECT i, (row_number() OVER (ORDER BY i.ordinal) - 1) / 64 AS n
+                               FROM unnest(batch) i JOIN unnest(winners) w(ordinal) USING (ordinal)) g
+                      WHERE stored.refused_state IS NOT NULL
+                      GROUP BY g.n ORDER BY g.n LOOP
+            FOR k IN 0 .. cardinality(chunk) LOOP
+                -- k = 0: the group; then, if the database refused the group, each of its conversations
+                IF k = 0 THEN
+                    stored := @extschema@.import_store(chunk, ARRAY(SELECT c.ordinal FROM unnest(chunk) c));
+                ELSE
+                    item := chunk[k];
+                    stored := @extschema@.import_store(ARRAY[item], ARRAY[item.ordinal]);
+                END IF;
+                conversations := conversations + stored.conversations;
+                segments := segments + stored.segments;
+                metrics := metrics + stored.metrics;
+                replaced := replaced + stored.replaced;
+                EXIT WHEN k = 0 AND stored.refused_state IS NULL;
+                CONTINUE WHEN k = 0 OR stored.refused_state IS NULL;
+                IF strict THEN
+                    RAISE EXCEPTION 'cannot store conversation % at %',
+                                    '"' || left(item.conversation_id, 80) || '"'
+                                    || CASE WHEN length(item.conversation_id) > 80 THEN '...' ELSE '' END,
+                                    item.json_path
+                          USING ERRCODE = stored.refused_state,
+                                DETAIL = stored.refused_message
+                                         || CASE WHEN stored.refused_detail <> '' THEN ': ' || stored.refused_detail ELSE '' END;
+                END IF;
+                refused := refused || item.ordinal;
+                refused_id := refused_id || item.conversation_id;
+                refused_state := refused_state || stored.refused_state;
+                refused_reason := refused_reason
+                    || (format('The database refused to store it: %s.', stored.refused_message)
+                        || CASE WHEN stored.refused_detail <> '' THEN ' ' || stored.refused_detail ELSE '' END);
+            END LOOP;
+        END LOOP;
+
+        -- Conversations found bad while reading (strict => false), in text order.
+        IF batch_rejects > 0 THEN
+            INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
+            SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
+              FROM unnest(batch) i
+             WHERE i.reason IS NOT NULL
+             ORDER BY i.ordinal;
+            GET DIAGNOSTICS n = ROW_COUNT;
+            rejected := rejected + n;
+        END IF;
+    END LOOP;
+    CLOSE parsed;
+
+    -- The conversations the database refused, in text order, with their JSON read again.
+    IF cardinality(refused) > 0 THEN
+        INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
+        SELECT f.conversation_id, c.json_path, f.sqlstate, f.reason, c.conversation
+          FROM unnest(refused, refused_id, refused_state, refused_reason) f(ordinal, conversation_id, sqlstate, reason)
+          JOIN @extschema@.import_conversations(doc, refused) c USING (ordinal)
+         ORDER BY f.ordinal;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        rejected := rejected + n;
+    END IF;
+
+    RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import(text, boolean) IS
+    'Stores a Genesys Cloud export; a newer version of a conversation replaces the stored one; strict => false sends bad conversations to gcstitch.import_reject; on a coordinator, sends each conversation to its shards';
+
+CREATE OR REPLACE FUNCTION @extschema@.rebuild() RETURNS bigint
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN @extschema@.refresh_maintained(true) + @extschema@.shard_refresh_all(true);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rebuild() IS
+    'Recomputes the maintained analytics (interaction, queue_visit, agent_interval, queue_interval) from scratch; '
+    'needed only after editing gcstitch.segment or gcstitch.metric rows directly; on a coordinator, every shard''s too. Returns the conversations. Owner only';
+
+CREATE OR REPLACE FUNCTION @extschema@.refresh() RETURNS integer
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    mv record;
+    n integer := 0;
+BEGIN
+    PERFORM @extschema@.refresh_maintained(false);
+    PERFORM @extschema@.shard_refresh_all(false);
+    -- A view's "reach" is every relation its query reads, through views; a materialized view that
+    -- reaches another is refreshed after it (it reaches strictly more of them).
+    FOR mv IN
+        WITH RECURSIVE mvs AS (
+            SELECT c.oid, c.relispopulated
+            FROM pg_class c
+            WHERE c.relkind = 'm' AND c.relnamespace = '@extschema@'::regnamespace
+        ), reach(root, rel) AS (
+            SELECT m.oid, m.oid FROM mvs m
+            UNION
+            SELECT r.root, d.refobjid
+            FROM reach r
+            JOIN pg_rewrite w ON w.ev_class = r.rel
+            JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
+                            AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> w.ev_class
+        )
+        SELECT m.oid::regclass AS name,
+               -- CONCURRENTLY needs a populated view and a unique index on plain columns without WHERE.
+               m.relispopulated AND EXISTS (
+                   SELECT FROM pg_index i
+                   WHERE i.indrelid = m.oid AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
+                     AND i.indexprs IS NULL) AS concurrently,
+               (SELECT count(*) FROM reach r JOIN mvs o ON o.oid = r.rel
+                WHERE r.root = m.oid AND r.rel <> m.oid) AS depth
+        FROM mvs m
+        ORDER BY depth, m.oid
+    LOOP
+        -- Otherwise (first refresh of a view created WITH NO DATA, no unique index) a plain refresh.
+        IF mv.concurrently THEN
+            EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY %s', mv.name);
+        ELSE
+            EXECUTE format('REFRESH MATERIALIZED VIEW %s', mv.name);
+        END IF;
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh() IS
+    'Brings the maintained views (interaction, agent_interval, queue_interval, ...) up to date with what was imported '
+    'or deleted since the last refresh (on a coordinator: every shard''s, all at once), recomputing only what that can change, then refreshes every materialized view '
+    'of the gcstitch schema, each after the ones it reads: CONCURRENTLY (readers not blocked) when populated and '
+    'uniquely indexed, plainly otherwise; returns how many materialized views. Owner only';
+
+-- The privileges part 60 gives these objects on a fresh install; reading the parents below
+-- refreshes, rebuilds or imports on the shards.
+GRANT SELECT ON @extschema@.sharded_interaction, @extschema@.sharded_queue_visit, @extschema@.sharded_queue_call,
+    @extschema@.sharded_agent_interval, @extschema@.sharded_queue_interval, @extschema@.agent_interval_of_shards,
+    @extschema@.queue_interval_of_shards, @extschema@.shard, @extschema@.shard_client, @extschema@.shard_conversation,
+    @extschema@.owned_interaction, @extschema@.owned_queue_visit, @extschema@.shard_pending, @extschema@.shard_imported,
+    @extschema@.shard_refreshed, @extschema@.shard_rebuilt, @extschema@.shard_info TO gcstitch_analyst;
+GRANT EXECUTE ON FUNCTION @extschema@.shard_import_pending(), @extschema@.shard_table(int, text),
+    @extschema@.shard_columns(regclass), @extschema@.add_shard(name, name), @extschema@.shard_check_server(name),
+    @extschema@.shard_create_tables(int), @extschema@.push_settings(), @extschema@.push_settings_trigger(),
+    @extschema@.shard_refresh_all(boolean), @extschema@.shard_draw(text), @extschema@.import_routed_scratch(),
+    @extschema@.import_routed(text, boolean), @extschema@.import_route(), @extschema@.import_send(boolean)
+    TO gcstitch_analyst;
