@@ -3947,3 +3947,6 @@ GRANT EXECUTE ON FUNCTION @extschema@.shard_import_pending(), @extschema@.shard_
     @extschema@.shard_refresh_all(boolean), @extschema@.shard_draw(text), @extschema@.import_routed_scratch(),
     @extschema@.import_routed(text, boolean), @extschema@.import_route(), @extschema@.import_send(boolean)
     TO gcstitch_analyst;
+REVOKE SELECT ON @extschema@.sharded_refreshed, @extschema@.sharded_rebuilt, @extschema@.sharded_imported
+    FROM gcstitch_analyst;
+REVOKE ALL ON SEQUENCE @extschema@.shard_pending_part_no_seq FROM gcstitch_analyst;
