@@ -107,6 +107,12 @@ check $coord "both shards own client ids; transfers made replicas on both shards
 	"SELECT (SELECT count(DISTINCT shard_id) = 2 FROM gcstitch.shard_client)
 	    AND (SELECT count(DISTINCT shard_id) = 2 AND count(*) > 10 FROM gcstitch.shard_conversation WHERE NOT home)"
 
+owned_fewer() {
+	q "$(shard_db "$1")" -c 'SELECT (SELECT count(*) FROM gcstitch.interaction) - (SELECT count(*) FROM gcstitch.owned_interaction)'
+}
+expect "each shard computes interactions of client ids it does not own (from replicas), which it does not show" \
+	"$(owned_fewer 1) $(owned_fewer 2)" '^[1-9][0-9]* [1-9][0-9]*$'
+
 # 4. The views across shards, before and after a refresh.
 same_views "before any refresh (the shards' live views)"
 expect "refresh() on the coordinator refreshes the shards" \
@@ -190,6 +196,11 @@ expect "shard_b down: refresh() fails with 08001 naming it" \
 	"$(try $coord 'SELECT gcstitch.refresh()')" '^08001: could not connect to server "shard_b" \| '
 alter_shard_b "port '$PGPORT'"
 same_views "shard_b back"
+
+q $coord -c 'DROP EXTENSION gcstitch CASCADE' 2>/dev/null
+expect "DROP EXTENSION on the coordinator takes the shards' foreign tables along; it can be created again" \
+	"$(q $coord -c "SELECT count(*) FROM pg_foreign_table t JOIN pg_class c ON c.oid = t.ftrelid
+	                 WHERE c.relnamespace = 'gcstitch'::regnamespace")|$(q $coord -c 'CREATE EXTENSION gcstitch' 2>&1)" '^0\|$'
 
 echo "1..$n"
 drop_databases
