@@ -394,29 +394,3 @@ COMMENT ON COLUMN @extschema@.refresh_status.pending_since IS 'When the oldest o
 COMMENT ON COLUMN @extschema@.refresh_status.pending_rebuild IS 'A table was truncated since: the next refresh rebuilds everything';
 COMMENT ON COLUMN @extschema@.refresh_status.settings_changed IS
     'The settings or queue targets differ from those the maintained rows were computed with (or nothing was computed yet): the next refresh recomputes what they affect';
-
--- Every column of the public views, the stores and the former materialized views means what the
--- same column of the live view means: copy the comments.
-DO $$
-DECLARE
-    c record;
-BEGIN
-    FOR c IN
-        SELECT t.oid::regclass AS target, a.attname, d.description
-        FROM (VALUES ('interaction', 'interaction'), ('interaction', 'interaction_store'),
-                     ('interaction', 'interaction_mv'), ('queue_visit', 'queue_visit'),
-                     ('queue_visit', 'queue_visit_store'), ('queue_call', 'queue_call'),
-                     ('agent_interval', 'agent_interval'), ('agent_interval', 'agent_interval_store'),
-                     ('agent_interval', 'agent_interval_mv'), ('queue_interval', 'queue_interval'),
-                     ('queue_interval', 'queue_interval_store'), ('queue_interval', 'queue_interval_mv'))
-             AS v(live, target)
-        JOIN pg_catalog.pg_class l ON l.relname = v.live || '_live' AND l.relnamespace = '@extschema@'::regnamespace
-        JOIN pg_catalog.pg_class t ON t.relname = v.target AND t.relnamespace = '@extschema@'::regnamespace
-        JOIN pg_catalog.pg_attribute a ON a.attrelid = l.oid AND a.attnum > 0 AND NOT a.attisdropped
-        JOIN pg_catalog.pg_description d ON d.objoid = l.oid AND d.classoid = 'pg_catalog.pg_class'::regclass
-             AND d.objsubid = a.attnum
-    LOOP
-        EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', c.target, c.attname, c.description);
-    END LOOP;
-END
-$$;

@@ -2,7 +2,7 @@
 -- schema and writes none (42501). Relations are taken from pg_class, so the views and materialized
 -- views of the other parts are covered whatever they are named.
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 
 SELECT has_role('gcstitch_analyst', 'role gcstitch_analyst exists');
 SELECT is((SELECT rolcanlogin OR rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls
@@ -44,10 +44,18 @@ SELECT is(pg_temp.as_reader($q$DO $$ BEGIN
 SELECT cmp_ok((SELECT count(*) FROM rel WHERE relkind IN ('r', 'p')), '>=', 2::bigint,
               'tables found in the schema (settings, queue at least)');
 
+-- Reading these refreshes, rebuilds or imports (a coordinator's shards, or this database as a
+-- shard); shard_imported imports only parts a coordinator left in its own transaction.
+CREATE TEMP TABLE acting (rel regclass);
+INSERT INTO acting VALUES ('gcstitch.shard_refreshed'), ('gcstitch.shard_rebuilt'), ('gcstitch.sharded_refreshed'),
+                          ('gcstitch.sharded_rebuilt'), ('gcstitch.sharded_imported');
 SELECT is(array_agg(rel::text || ': ' || st ORDER BY rel::text) FILTER (WHERE st <> 'ok'), NULL,
-          'the reader can SELECT every table, view and materialized view')
+          'the reader can SELECT every table, view and materialized view but those that act')
 FROM (SELECT rel, pg_temp.as_reader(format('SELECT * FROM %s LIMIT 1', rel)) AS st
-      FROM rel WHERE relkind <> 'S') t;
+      FROM rel WHERE relkind <> 'S' AND rel NOT IN (SELECT rel FROM acting)) t;
+SELECT is(array_agg(rel::text || ': ' || st ORDER BY rel::text) FILTER (WHERE st <> '42501'), NULL,
+          'reading a view or table that refreshes, rebuilds or imports fails with 42501')
+FROM (SELECT rel, pg_temp.as_reader(format('SELECT * FROM %s LIMIT 1', rel)) AS st FROM acting) t;
 SELECT is(array_agg(rel::text || ' ' || op || ': ' || st ORDER BY rel::text, op) FILTER (WHERE st <> '42501'), NULL,
           'INSERT, UPDATE, DELETE and TRUNCATE of every table fail with 42501')
 FROM (SELECT rel, op, pg_temp.as_reader(CASE op
