@@ -319,7 +319,7 @@ FROM joined j CROSS JOIN st;
 -- interval of their emitDate) and as corrected (logical calls of gcstitch.queue_call: offered at
 -- queue entry; answered, abandoned and flowed out when they left the queue). Owned rows only (part
 -- 08): metrics of its own conversations, the calls of queue_call_live. The answered wait sums make
--- ASA over several rows (intervals, shards) exact: sum(wait) / sum(answered), where avg would round.
+-- the ASA of several rows (intervals, shards) exact: sum(wait) / sum(answered).
 CREATE VIEW @extschema@.queue_interval_live AS
 WITH st AS (
     SELECT s.interval_length, s.report_timezone, s.short_abandon_threshold, s.sl_include_short_abandons,
