@@ -3332,6 +3332,8 @@ CREATE TABLE @extschema@.shard_pending (
     replica_conversations text[] NOT NULL,
     foreign_clients       text[] NOT NULL
 );
+-- Read once, right away: compressing it would cost more than it saves.
+ALTER TABLE @extschema@.shard_pending ALTER COLUMN doc SET STORAGE EXTERNAL;
 COMMENT ON TABLE @extschema@.shard_pending IS
     'Shard: parts of an export the coordinator sent, imported (and removed) when it reads gcstitch.shard_imported; empty between transactions';
 
@@ -3604,6 +3606,7 @@ BEGIN
     -- Each good conversation of the text: its client ids, in the order of their first agent segment.
     CREATE TEMP TABLE gcstitch_routed (ordinal int, conversation_id text, clients text[]) ON COMMIT DROP;
     CREATE TEMP TABLE gcstitch_routed_text (ordinal int, conversation text) ON COMMIT DROP;
+    ALTER TABLE pg_temp.gcstitch_routed_text ALTER COLUMN conversation SET STORAGE EXTERNAL;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.import_routed_scratch() IS
