@@ -234,6 +234,26 @@ $$;
 COMMENT ON FUNCTION @extschema@.import_store(@extschema@.import_item[], int[]) IS
     'Internal to import(): replaces the stored versions of the items with these ordinals, in a subtransaction; a refusal caused by the data comes back as its SQLSTATE, message and detail';
 
+-- The conversations of a batch found bad while reading (strict => false), kept in text order.
+CREATE FUNCTION @extschema@.import_keep_rejects(batch @extschema@.import_item[]) RETURNS int
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n int;
+BEGIN
+    INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
+    SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
+      FROM unnest(batch) i
+     WHERE i.reason IS NOT NULL
+     ORDER BY i.ordinal;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import_keep_rejects(@extschema@.import_item[]) IS
+    'Internal to import(): stores the conversations of a batch found bad while reading in gcstitch.import_reject, in text order; how many';
+
 CREATE FUNCTION @extschema@.import_open(doc text, strict boolean) RETURNS refcursor
     LANGUAGE plpgsql VOLATILE STRICT
     SET search_path = pg_catalog, pg_temp
@@ -405,15 +425,8 @@ BEGIN
             END LOOP;
         END LOOP;
 
-        -- Conversations found bad while reading (strict => false), in text order.
         IF batch_rejects > 0 THEN
-            INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
-            SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
-              FROM unnest(batch) i
-             WHERE i.reason IS NOT NULL
-             ORDER BY i.ordinal;
-            GET DIAGNOSTICS n = ROW_COUNT;
-            rejected := rejected + n;
+            rejected := rejected + @extschema@.import_keep_rejects(batch);
         END IF;
     END LOOP;
     CLOSE parsed;

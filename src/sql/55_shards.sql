@@ -372,13 +372,7 @@ BEGIN
           FROM unnest(batch) i
          WHERE i.reason IS NULL;
         IF batch_rejects > 0 THEN
-            INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
-            SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
-              FROM unnest(batch) i
-             WHERE i.reason IS NOT NULL
-             ORDER BY i.ordinal;
-            GET DIAGNOSTICS n = ROW_COUNT;
-            rejected := rejected + n;
+            rejected := rejected + @extschema@.import_keep_rejects(batch);
         END IF;
     END LOOP;
     CLOSE parsed;

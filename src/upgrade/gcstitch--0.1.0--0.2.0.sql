@@ -3640,13 +3640,7 @@ BEGIN
           FROM unnest(batch) i
          WHERE i.reason IS NULL;
         IF batch_rejects > 0 THEN
-            INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
-            SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
-              FROM unnest(batch) i
-             WHERE i.reason IS NOT NULL
-             ORDER BY i.ordinal;
-            GET DIAGNOSTICS n = ROW_COUNT;
-            rejected := rejected + n;
+            rejected := rejected + @extschema@.import_keep_rejects(batch);
         END IF;
     END LOOP;
     CLOSE parsed;
@@ -3748,6 +3742,26 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.import_send(boolean) IS
     'Internal to import() on a coordinator: leaves each shard its part of the routed text (shard_<id>_pending), then has all shards import at once (sharded_imported); the home parts'' counts';
+
+-- The conversations of a batch found bad while reading (strict => false), kept in text order.
+CREATE FUNCTION @extschema@.import_keep_rejects(batch @extschema@.import_item[]) RETURNS int
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n int;
+BEGIN
+    INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
+    SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
+      FROM unnest(batch) i
+     WHERE i.reason IS NOT NULL
+     ORDER BY i.ordinal;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import_keep_rejects(@extschema@.import_item[]) IS
+    'Internal to import(): stores the conversations of a batch found bad while reading in gcstitch.import_reject, in text order; how many';
 
 CREATE OR REPLACE FUNCTION @extschema@.import(doc text, strict boolean DEFAULT true)
     RETURNS TABLE (conversations int, segments int, metrics int, replaced int, rejected int)
@@ -3861,15 +3875,8 @@ BEGIN
             END LOOP;
         END LOOP;
 
-        -- Conversations found bad while reading (strict => false), in text order.
         IF batch_rejects > 0 THEN
-            INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
-            SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
-              FROM unnest(batch) i
-             WHERE i.reason IS NOT NULL
-             ORDER BY i.ordinal;
-            GET DIAGNOSTICS n = ROW_COUNT;
-            rejected := rejected + n;
+            rejected := rejected + @extschema@.import_keep_rejects(batch);
         END IF;
     END LOOP;
     CLOSE parsed;
@@ -3995,8 +4002,8 @@ GRANT EXECUTE ON FUNCTION @extschema@.shard_import_pending(), @extschema@.shard_
     @extschema@.shard_columns(regclass), @extschema@.add_shard(name, name), @extschema@.shard_check_server(name),
     @extschema@.shard_create_tables(int), @extschema@.push_settings(), @extschema@.push_settings_trigger(),
     @extschema@.shard_refresh_all(boolean), @extschema@.shard_draw(text), @extschema@.import_routed_scratch(),
-    @extschema@.import_routed(text, boolean), @extschema@.import_route(), @extschema@.import_send(boolean)
-    TO gcstitch_analyst;
+    @extschema@.import_routed(text, boolean), @extschema@.import_route(), @extschema@.import_send(boolean),
+    @extschema@.import_keep_rejects(@extschema@.import_item[]) TO gcstitch_analyst;
 REVOKE SELECT ON @extschema@.sharded_refreshed, @extschema@.sharded_rebuilt, @extschema@.sharded_imported
     FROM gcstitch_analyst;
 REVOKE ALL ON SEQUENCE @extschema@.shard_pending_part_no_seq FROM gcstitch_analyst;
