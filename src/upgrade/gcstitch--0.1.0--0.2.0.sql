@@ -1522,6 +1522,27 @@ COMMENT ON FUNCTION @extschema@.import_winners(@extschema@.import_item[], int[])
 
 GRANT EXECUTE ON FUNCTION @extschema@.import_winners(@extschema@.import_item[], int[]) TO gcstitch_analyst;
 
+-- The conversations of a batch found bad while reading (strict => false), kept in text order.
+CREATE FUNCTION @extschema@.import_keep_rejects(batch @extschema@.import_item[]) RETURNS int
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n int;
+BEGIN
+    INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
+    SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
+      FROM unnest(batch) i
+     WHERE i.reason IS NOT NULL
+     ORDER BY i.ordinal;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.import_keep_rejects(@extschema@.import_item[]) IS
+    'Internal to import(): stores the conversations of a batch found bad while reading in gcstitch.import_reject, in text order; how many';
+GRANT EXECUTE ON FUNCTION @extschema@.import_keep_rejects(@extschema@.import_item[]) TO gcstitch_analyst;
+
 CREATE OR REPLACE FUNCTION @extschema@.import(doc text, strict boolean DEFAULT true)
     RETURNS TABLE (conversations int, segments int, metrics int, replaced int, rejected int)
     LANGUAGE plpgsql VOLATILE STRICT
@@ -1552,6 +1573,12 @@ BEGIN
     metrics := 0;
     replaced := 0;
     rejected := 0;
+
+    -- On a coordinator (part 55) the shards store the conversations.
+    IF EXISTS (SELECT FROM @extschema@.shard) THEN
+        RETURN QUERY SELECT * FROM @extschema@.import_routed(doc, strict);
+        RETURN;
+    END IF;
 
     -- The text is parsed in one pass, into batches of 1,000 conversations held by the cursor's
     -- tuplestore (on disk past work_mem), so memory stays near the size of the text. The last row
@@ -1628,15 +1655,8 @@ BEGIN
             END LOOP;
         END LOOP;
 
-        -- Conversations found bad while reading (strict => false), in text order.
         IF batch_rejects > 0 THEN
-            INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
-            SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
-              FROM unnest(batch) i
-             WHERE i.reason IS NOT NULL
-             ORDER BY i.ordinal;
-            GET DIAGNOSTICS n = ROW_COUNT;
-            rejected := rejected + n;
+            rejected := rejected + @extschema@.import_keep_rejects(batch);
         END IF;
     END LOOP;
     CLOSE parsed;
@@ -1655,6 +1675,8 @@ BEGIN
     RETURN NEXT;
 END
 $$;
+COMMENT ON FUNCTION @extschema@.import(text, boolean) IS
+    'Stores a Genesys Cloud export; a newer version of a conversation replaces the stored one; strict => false sends bad conversations to gcstitch.import_reject; on a coordinator, sends each conversation to its shards';
 
 -- Maintained analytics (issue 10): the views of 0.1.0 become the live definitions (*_live, unchanged),
 -- their materialized copies give way to tables maintained incrementally by refresh(), and the
@@ -1923,6 +1945,172 @@ CREATE FUNCTION @extschema@.queue_interval_before_refresh() RETURNS SETOF @extsc
 COMMENT ON FUNCTION @extschema@.queue_interval_before_refresh() IS
     'Internal to the view gcstitch.queue_interval: the rows of queue_interval_live, which it shows until the first refresh';
 
+-- Part 42 (issue 15): the shards' rows as a coordinator reads them; the public views add them.
+CREATE TABLE @extschema@.sharded_interaction AS SELECT * FROM @extschema@.interaction_live WITH NO DATA;
+ALTER TABLE @extschema@.sharded_interaction ADD CHECK (false) NO INHERIT;
+COMMENT ON TABLE @extschema@.sharded_interaction IS
+    'Coordinator: the interactions each shard owns (its gcstitch.owned_interaction), one foreign child table per shard';
+
+CREATE TABLE @extschema@.sharded_queue_visit AS SELECT * FROM @extschema@.queue_visit_live WITH NO DATA;
+ALTER TABLE @extschema@.sharded_queue_visit ADD CHECK (false) NO INHERIT;
+COMMENT ON TABLE @extschema@.sharded_queue_visit IS
+    'Coordinator: the queue visits of the conversations each shard is home to (its gcstitch.owned_queue_visit), one foreign child table per shard';
+
+CREATE TABLE @extschema@.sharded_queue_call AS SELECT * FROM @extschema@.queue_call_live WITH NO DATA;
+ALTER TABLE @extschema@.sharded_queue_call ADD CHECK (false) NO INHERIT;
+COMMENT ON TABLE @extschema@.sharded_queue_call IS
+    'Coordinator: the queue calls each shard owns (its gcstitch.queue_call), one foreign child table per shard';
+
+CREATE TABLE @extschema@.sharded_agent_interval AS SELECT * FROM @extschema@.agent_interval_live WITH NO DATA;
+ALTER TABLE @extschema@.sharded_agent_interval ADD CHECK (false) NO INHERIT;
+COMMENT ON TABLE @extschema@.sharded_agent_interval IS
+    'Coordinator: each shard''s agent interval rows (its gcstitch.agent_interval, counting what it owns), one foreign child table per shard; gcstitch.agent_interval adds them up';
+
+CREATE TABLE @extschema@.sharded_queue_interval AS SELECT * FROM @extschema@.queue_interval_live WITH NO DATA;
+ALTER TABLE @extschema@.sharded_queue_interval ADD CHECK (false) NO INHERIT;
+COMMENT ON TABLE @extschema@.sharded_queue_interval IS
+    'Coordinator: each shard''s queue interval rows (its gcstitch.queue_interval, counting what it owns), one foreign child table per shard; gcstitch.queue_interval adds them up';
+
+-- What each shard's refresh (rebuild, import) did: reading a child has its shard do it (part 55).
+CREATE TABLE @extschema@.sharded_refreshed (conversations bigint, CHECK (false) NO INHERIT);
+COMMENT ON TABLE @extschema@.sharded_refreshed IS
+    'Coordinator: reading it refreshes every shard at once (one foreign child per shard on its gcstitch.shard_refreshed)';
+CREATE TABLE @extschema@.sharded_rebuilt (conversations bigint, CHECK (false) NO INHERIT);
+COMMENT ON TABLE @extschema@.sharded_rebuilt IS
+    'Coordinator: reading it rebuilds every shard at once (one foreign child per shard on its gcstitch.shard_rebuilt)';
+CREATE TABLE @extschema@.sharded_imported (home boolean, conversations int, segments int, metrics int,
+                                           replaced int, rejected int, CHECK (false) NO INHERIT);
+COMMENT ON TABLE @extschema@.sharded_imported IS
+    'Coordinator: reading it has every shard import the parts import() left it (one foreign child per shard on its gcstitch.shard_imported), with their counts';
+
+-- Per agent and interval, the shards' figures added up: counts and durations add; the averages and
+-- differences are computed again from the sums, as agent_interval_live computes them (an average
+-- of the shards' averages would weigh them wrong).
+CREATE VIEW @extschema@.agent_interval_of_shards AS
+WITH st AS (
+    SELECT s.report_timezone AS tz, s.interval_length AS len FROM @extschema@.settings s LIMIT 1
+),
+summed AS (
+    SELECT a.user_id, a.interval_start,
+           sum(a.reported_handled)::bigint AS reported_handled,
+           sum(a.reported_talk) AS reported_talk,
+           sum(a.reported_hold) AS reported_hold,
+           sum(a.reported_acw) AS reported_acw,
+           sum(a.reported_handle) AS reported_handle,
+           sum(a.corrected_handled)::bigint AS corrected_handled,
+           sum(a.corrected_talk) AS corrected_talk,
+           sum(a.corrected_hold) AS corrected_hold,
+           sum(a.corrected_acw) AS corrected_acw,
+           sum(a.corrected_handle) AS corrected_handle,
+           sum(a.corrected_gap) AS corrected_gap,
+           sum(a.corrected_fragments)::bigint AS corrected_fragments
+    FROM @extschema@.sharded_agent_interval a
+    GROUP BY a.user_id, a.interval_start
+)
+SELECT j.user_id,
+       j.interval_start,
+       j.interval_start + st.len AS interval_end,
+       (j.interval_start AT TIME ZONE st.tz)::date AS local_date,
+       @extschema@.report_interval_label(j.interval_start, st.tz) AS interval_label,
+       j.reported_handled,
+       j.reported_talk,
+       j.reported_hold,
+       j.reported_acw,
+       j.reported_handle,
+       j.reported_handle / nullif(j.reported_handled, 0) AS reported_aht,
+       j.corrected_handled,
+       j.corrected_talk,
+       j.corrected_hold,
+       j.corrected_acw,
+       j.corrected_handle,
+       j.corrected_handle / nullif(j.corrected_handled, 0) AS corrected_aht,
+       j.corrected_gap,
+       j.corrected_fragments,
+       j.reported_handled - j.corrected_handled AS handled_diff,
+       j.reported_talk - j.corrected_talk AS talk_diff,
+       j.reported_hold - j.corrected_hold AS hold_diff,
+       j.reported_acw - j.corrected_acw AS acw_diff,
+       j.reported_handle - j.corrected_handle AS handle_diff,
+       j.reported_handle / nullif(j.reported_handled, 0)
+           - j.corrected_handle / nullif(j.corrected_handled, 0) AS aht_diff
+FROM summed j CROSS JOIN st;
+COMMENT ON VIEW @extschema@.agent_interval_of_shards IS
+    'Coordinator: gcstitch.agent_interval across the shards (their rows added up per agent and interval, averages recomputed); empty without shards';
+
+-- Per queue and interval, the same: counts, answer waits and service level counts (rollup) add;
+-- ASA and service level percentages are computed again from them. The queue's name and target
+-- are the coordinator's (the shards have the same, pushed by gcstitch.push_settings()).
+CREATE VIEW @extschema@.queue_interval_of_shards AS
+WITH st AS (
+    SELECT s.interval_length, s.report_timezone FROM @extschema@.settings s LIMIT 1
+),
+summed AS (
+    SELECT a.queue_id, a.interval_start,
+           sum(a.reported_offered)::bigint AS reported_offered,
+           sum(a.reported_answered)::bigint AS reported_answered,
+           sum(a.reported_answered_in_threshold)::bigint AS reported_answered_in_threshold,
+           sum(a.reported_abandoned)::bigint AS reported_abandoned,
+           sum(a.reported_short_abandoned)::bigint AS reported_short_abandoned,
+           sum(a.reported_flow_outs)::bigint AS reported_flow_outs,
+           sum(a.reported_answered_wait) AS reported_answered_wait,
+           @extschema@.rollup(a.reported_service_level) AS reported_service_level,
+           sum(a.corrected_offered)::bigint AS corrected_offered,
+           sum(a.corrected_answered)::bigint AS corrected_answered,
+           sum(a.corrected_answered_in_threshold)::bigint AS corrected_answered_in_threshold,
+           sum(a.corrected_abandoned)::bigint AS corrected_abandoned,
+           sum(a.corrected_short_abandoned)::bigint AS corrected_short_abandoned,
+           sum(a.corrected_flow_outs)::bigint AS corrected_flow_outs,
+           sum(a.corrected_answered_wait) AS corrected_answered_wait,
+           @extschema@.rollup(a.corrected_service_level) AS corrected_service_level
+    FROM @extschema@.sharded_queue_interval a
+    GROUP BY a.queue_id, a.interval_start
+),
+c AS (
+    SELECT s.*, q.name AS queue_name,
+           @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,
+           @extschema@.sl_target_percent_or_default(q.sl_target_percent) AS sl_target_percent,
+           s.reported_answered_wait / nullif(s.reported_answered, 0) AS reported_asa,
+           s.corrected_answered_wait / nullif(s.corrected_answered, 0) AS corrected_asa
+    FROM summed s LEFT JOIN @extschema@.queue q USING (queue_id)
+)
+SELECT c.queue_id,
+       c.queue_name,
+       c.interval_start,
+       c.interval_start + st.interval_length AS interval_end,
+       (c.interval_start AT TIME ZONE st.report_timezone)::date AS local_date,
+       @extschema@.report_interval_label(c.interval_start, st.report_timezone) AS interval_label,
+       c.sl_threshold,
+       c.sl_target_percent,
+       c.reported_offered,
+       c.reported_answered,
+       c.reported_answered_in_threshold,
+       c.reported_abandoned,
+       c.reported_short_abandoned,
+       c.reported_flow_outs,
+       c.reported_asa,
+       @extschema@.service_level_percent(c.reported_service_level) AS reported_service_level_percent,
+       c.reported_service_level,
+       c.corrected_offered,
+       c.corrected_answered,
+       c.corrected_answered_in_threshold,
+       c.corrected_abandoned,
+       c.corrected_short_abandoned,
+       c.corrected_flow_outs,
+       c.corrected_asa,
+       @extschema@.service_level_percent(c.corrected_service_level) AS corrected_service_level_percent,
+       c.corrected_service_level,
+       c.reported_offered - c.corrected_offered AS offered_diff,
+       c.reported_answered - c.corrected_answered AS answered_diff,
+       c.reported_abandoned - c.corrected_abandoned AS abandoned_diff,
+       c.reported_asa - c.corrected_asa AS asa_diff,
+       @extschema@.service_level_percent(c.reported_service_level)
+           - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff,
+       c.reported_answered_wait,
+       c.corrected_answered_wait
+FROM c CROSS JOIN st;
+COMMENT ON VIEW @extschema@.queue_interval_of_shards IS
+    'Coordinator: gcstitch.queue_interval across the shards (their rows added up per queue and interval, service level counts rolled up, ASA and percentages recomputed); empty without shards';
+
 CREATE VIEW @extschema@.interaction AS
 SELECT s.stitch_key, s.client_id, s.interaction_no, s.user_id, s.queue_id, s.conversation_ids, s.queued_at,
        s.started_at, s.answered_at, s.ended_at, s.fragments, s.alert, s.talk, s.hold, s.acw, s.handle, s.gap,
@@ -1931,28 +2119,36 @@ FROM @extschema@.interaction_store s
 WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT * FROM @extschema@.interaction_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.sharded_interaction;
 
 CREATE VIEW @extschema@.queue_visit AS
 SELECT * FROM @extschema@.queue_visit_store
 WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT * FROM @extschema@.queue_visit_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.sharded_queue_visit;
 
 CREATE VIEW @extschema@.agent_interval AS
 SELECT * FROM @extschema@.agent_interval_store
 WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT * FROM @extschema@.agent_interval_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.agent_interval_of_shards;
 
 CREATE VIEW @extschema@.queue_interval AS
 SELECT * FROM @extschema@.queue_interval_store
 WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT * FROM @extschema@.queue_interval_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.queue_interval_of_shards;
 
 -- queue_call_live over the maintained rows (the answer instant read as stored), owned ones only.
 CREATE VIEW @extschema@.queue_call AS
@@ -1998,7 +2194,9 @@ WHERE v.answered_session_id IS NULL
   AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
 UNION ALL
 SELECT * FROM @extschema@.queue_call_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL);
+WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
+UNION ALL
+SELECT * FROM @extschema@.sharded_queue_call;
 
 -- 0.1.0's materialized copies, kept as names only: the views they copied are maintained now.
 CREATE VIEW @extschema@.interaction_mv AS SELECT * FROM @extschema@.interaction;
@@ -2057,32 +2255,6 @@ COMMENT ON COLUMN @extschema@.refresh_status.pending_since IS 'When the oldest o
 COMMENT ON COLUMN @extschema@.refresh_status.pending_rebuild IS 'A table was truncated since: the next refresh rebuilds everything';
 COMMENT ON COLUMN @extschema@.refresh_status.settings_changed IS
     'The settings or queue targets differ from those the maintained rows were computed with (or nothing was computed yet): the next refresh recomputes what they affect';
-
--- Every column of the public views, the stores and the former materialized views means what the
--- same column of the live view means: copy the comments.
-DO $$
-DECLARE
-    c record;
-BEGIN
-    FOR c IN
-        SELECT t.oid::regclass AS target, a.attname, d.description
-        FROM (VALUES ('interaction', 'interaction'), ('interaction', 'interaction_store'),
-                     ('interaction', 'interaction_mv'), ('queue_visit', 'queue_visit'),
-                     ('queue_visit', 'queue_visit_store'), ('queue_call', 'queue_call'),
-                     ('agent_interval', 'agent_interval'), ('agent_interval', 'agent_interval_store'),
-                     ('agent_interval', 'agent_interval_mv'), ('queue_interval', 'queue_interval'),
-                     ('queue_interval', 'queue_interval_store'), ('queue_interval', 'queue_interval_mv'))
-             AS v(live, target)
-        JOIN pg_catalog.pg_class l ON l.relname = v.live || '_live' AND l.relnamespace = '@extschema@'::regnamespace
-        JOIN pg_catalog.pg_class t ON t.relname = v.target AND t.relnamespace = '@extschema@'::regnamespace
-        JOIN pg_catalog.pg_attribute a ON a.attrelid = l.oid AND a.attnum > 0 AND NOT a.attisdropped
-        JOIN pg_catalog.pg_description d ON d.objoid = l.oid AND d.classoid = 'pg_catalog.pg_class'::regclass
-             AND d.objsubid = a.attnum
-    LOOP
-        EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', c.target, c.attname, c.description);
-    END LOOP;
-END
-$$;
 
 -- Part 50 as installed.
 -- The scratch tables of one refresh, in the session's temporary schema, dropped at commit.
@@ -2933,11 +3105,15 @@ COMMENT ON FUNCTION @extschema@.refresh_maintained(boolean) IS
     'Internal to refresh() and rebuild(): brings the maintained analytics up to date with the changes since the last refresh (or recomputes everything); returns the conversations taken into account';
 
 CREATE FUNCTION @extschema@.rebuild() RETURNS bigint
-    LANGUAGE sql SET search_path = pg_catalog, pg_temp
-    RETURN @extschema@.refresh_maintained(true);
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN @extschema@.refresh_maintained(true) + @extschema@.shard_refresh_all(true);
+END
+$$;
 COMMENT ON FUNCTION @extschema@.rebuild() IS
     'Recomputes the maintained analytics (interaction, queue_visit, agent_interval, queue_interval) from scratch; '
-    'needed only after editing gcstitch.segment or gcstitch.metric rows directly. Returns the conversations. Owner only';
+    'needed only after editing gcstitch.segment or gcstitch.metric rows directly; on a coordinator, every shard''s too. Returns the conversations. Owner only';
 
 -- Part 60: refresh() maintains the tables first; the new objects get the privileges a fresh install gives.
 -- Brings the maintained analytics up to date (part 50), then refreshes every materialized view of
@@ -2950,6 +3126,7 @@ DECLARE
     n integer := 0;
 BEGIN
     PERFORM @extschema@.refresh_maintained(false);
+    PERFORM @extschema@.shard_refresh_all(false);
     -- A view's "reach" is every relation its query reads, through views; a materialized view that
     -- reaches another is refreshed after it (it reaches strictly more of them).
     FOR mv IN
@@ -2990,7 +3167,7 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh() IS
     'Brings the maintained views (interaction, agent_interval, queue_interval, ...) up to date with what was imported '
-    'or deleted since the last refresh, recomputing only what that can change, then refreshes every materialized view '
+    'or deleted since the last refresh (on a coordinator: every shard''s, all at once), recomputing only what that can change, then refreshes every materialized view '
     'of the gcstitch schema, each after the ones it reads: CONCURRENTLY (readers not blocked) when populated and '
     'uniquely indexed, plainly otherwise; returns how many materialized views. Owner only';
 
@@ -3022,260 +3199,8 @@ $$;
 
 -- End of the maintained analytics (issue 10).
 
--- Issue 15: a coordinator over shards. The shards' rows as the coordinator reads them (part 42),
--- the public views that add them to the local ones (part 45), the directory, routing and the
--- shards' side (part 55), import(), rebuild() and refresh() that use them, the column comments (part 57).
-CREATE TABLE @extschema@.sharded_interaction AS SELECT * FROM @extschema@.interaction_live WITH NO DATA;
-ALTER TABLE @extschema@.sharded_interaction ADD CHECK (false) NO INHERIT;
-COMMENT ON TABLE @extschema@.sharded_interaction IS
-    'Coordinator: the interactions each shard owns (its gcstitch.owned_interaction), one foreign child table per shard';
-
-CREATE TABLE @extschema@.sharded_queue_visit AS SELECT * FROM @extschema@.queue_visit_live WITH NO DATA;
-ALTER TABLE @extschema@.sharded_queue_visit ADD CHECK (false) NO INHERIT;
-COMMENT ON TABLE @extschema@.sharded_queue_visit IS
-    'Coordinator: the queue visits of the conversations each shard is home to (its gcstitch.owned_queue_visit), one foreign child table per shard';
-
-CREATE TABLE @extschema@.sharded_queue_call AS SELECT * FROM @extschema@.queue_call_live WITH NO DATA;
-ALTER TABLE @extschema@.sharded_queue_call ADD CHECK (false) NO INHERIT;
-COMMENT ON TABLE @extschema@.sharded_queue_call IS
-    'Coordinator: the queue calls each shard owns (its gcstitch.queue_call), one foreign child table per shard';
-
-CREATE TABLE @extschema@.sharded_agent_interval AS SELECT * FROM @extschema@.agent_interval_live WITH NO DATA;
-ALTER TABLE @extschema@.sharded_agent_interval ADD CHECK (false) NO INHERIT;
-COMMENT ON TABLE @extschema@.sharded_agent_interval IS
-    'Coordinator: each shard''s agent interval rows (its gcstitch.agent_interval, counting what it owns), one foreign child table per shard; gcstitch.agent_interval adds them up';
-
-CREATE TABLE @extschema@.sharded_queue_interval AS SELECT * FROM @extschema@.queue_interval_live WITH NO DATA;
-ALTER TABLE @extschema@.sharded_queue_interval ADD CHECK (false) NO INHERIT;
-COMMENT ON TABLE @extschema@.sharded_queue_interval IS
-    'Coordinator: each shard''s queue interval rows (its gcstitch.queue_interval, counting what it owns), one foreign child table per shard; gcstitch.queue_interval adds them up';
-
--- What each shard's refresh (rebuild, import) did: reading a child has its shard do it (part 55).
-CREATE TABLE @extschema@.sharded_refreshed (conversations bigint, CHECK (false) NO INHERIT);
-COMMENT ON TABLE @extschema@.sharded_refreshed IS
-    'Coordinator: reading it refreshes every shard at once (one foreign child per shard on its gcstitch.shard_refreshed)';
-CREATE TABLE @extschema@.sharded_rebuilt (conversations bigint, CHECK (false) NO INHERIT);
-COMMENT ON TABLE @extschema@.sharded_rebuilt IS
-    'Coordinator: reading it rebuilds every shard at once (one foreign child per shard on its gcstitch.shard_rebuilt)';
-CREATE TABLE @extschema@.sharded_imported (home boolean, conversations int, segments int, metrics int,
-                                           replaced int, rejected int, CHECK (false) NO INHERIT);
-COMMENT ON TABLE @extschema@.sharded_imported IS
-    'Coordinator: reading it has every shard import the parts import() left it (one foreign child per shard on its gcstitch.shard_imported), with their counts';
-
--- Per agent and interval, the shards' figures added up: counts and durations add; the averages and
--- differences are computed again from the sums, as agent_interval_live computes them (an average
--- of the shards' averages would weigh them wrong).
-CREATE VIEW @extschema@.agent_interval_of_shards AS
-WITH st AS (
-    SELECT s.report_timezone AS tz, s.interval_length AS len FROM @extschema@.settings s LIMIT 1
-),
-summed AS (
-    SELECT a.user_id, a.interval_start,
-           sum(a.reported_handled)::bigint AS reported_handled,
-           sum(a.reported_talk) AS reported_talk,
-           sum(a.reported_hold) AS reported_hold,
-           sum(a.reported_acw) AS reported_acw,
-           sum(a.reported_handle) AS reported_handle,
-           sum(a.corrected_handled)::bigint AS corrected_handled,
-           sum(a.corrected_talk) AS corrected_talk,
-           sum(a.corrected_hold) AS corrected_hold,
-           sum(a.corrected_acw) AS corrected_acw,
-           sum(a.corrected_handle) AS corrected_handle,
-           sum(a.corrected_gap) AS corrected_gap,
-           sum(a.corrected_fragments)::bigint AS corrected_fragments
-    FROM @extschema@.sharded_agent_interval a
-    GROUP BY a.user_id, a.interval_start
-)
-SELECT j.user_id,
-       j.interval_start,
-       j.interval_start + st.len AS interval_end,
-       (j.interval_start AT TIME ZONE st.tz)::date AS local_date,
-       @extschema@.report_interval_label(j.interval_start, st.tz) AS interval_label,
-       j.reported_handled,
-       j.reported_talk,
-       j.reported_hold,
-       j.reported_acw,
-       j.reported_handle,
-       j.reported_handle / nullif(j.reported_handled, 0) AS reported_aht,
-       j.corrected_handled,
-       j.corrected_talk,
-       j.corrected_hold,
-       j.corrected_acw,
-       j.corrected_handle,
-       j.corrected_handle / nullif(j.corrected_handled, 0) AS corrected_aht,
-       j.corrected_gap,
-       j.corrected_fragments,
-       j.reported_handled - j.corrected_handled AS handled_diff,
-       j.reported_talk - j.corrected_talk AS talk_diff,
-       j.reported_hold - j.corrected_hold AS hold_diff,
-       j.reported_acw - j.corrected_acw AS acw_diff,
-       j.reported_handle - j.corrected_handle AS handle_diff,
-       j.reported_handle / nullif(j.reported_handled, 0)
-           - j.corrected_handle / nullif(j.corrected_handled, 0) AS aht_diff
-FROM summed j CROSS JOIN st;
-COMMENT ON VIEW @extschema@.agent_interval_of_shards IS
-    'Coordinator: gcstitch.agent_interval across the shards (their rows added up per agent and interval, averages recomputed); empty without shards';
-
--- Per queue and interval, the same: counts, answer waits and service level counts (rollup) add;
--- ASA and service level percentages are computed again from them. The queue's name and target
--- are the coordinator's (the shards have the same, pushed by gcstitch.push_settings()).
-CREATE VIEW @extschema@.queue_interval_of_shards AS
-WITH st AS (
-    SELECT s.interval_length, s.report_timezone FROM @extschema@.settings s LIMIT 1
-),
-summed AS (
-    SELECT a.queue_id, a.interval_start,
-           sum(a.reported_offered)::bigint AS reported_offered,
-           sum(a.reported_answered)::bigint AS reported_answered,
-           sum(a.reported_answered_in_threshold)::bigint AS reported_answered_in_threshold,
-           sum(a.reported_abandoned)::bigint AS reported_abandoned,
-           sum(a.reported_short_abandoned)::bigint AS reported_short_abandoned,
-           sum(a.reported_flow_outs)::bigint AS reported_flow_outs,
-           sum(a.reported_answered_wait) AS reported_answered_wait,
-           @extschema@.rollup(a.reported_service_level) AS reported_service_level,
-           sum(a.corrected_offered)::bigint AS corrected_offered,
-           sum(a.corrected_answered)::bigint AS corrected_answered,
-           sum(a.corrected_answered_in_threshold)::bigint AS corrected_answered_in_threshold,
-           sum(a.corrected_abandoned)::bigint AS corrected_abandoned,
-           sum(a.corrected_short_abandoned)::bigint AS corrected_short_abandoned,
-           sum(a.corrected_flow_outs)::bigint AS corrected_flow_outs,
-           sum(a.corrected_answered_wait) AS corrected_answered_wait,
-           @extschema@.rollup(a.corrected_service_level) AS corrected_service_level
-    FROM @extschema@.sharded_queue_interval a
-    GROUP BY a.queue_id, a.interval_start
-),
-c AS (
-    SELECT s.*, q.name AS queue_name,
-           @extschema@.sl_threshold_or_default(q.sl_threshold) AS sl_threshold,
-           @extschema@.sl_target_percent_or_default(q.sl_target_percent) AS sl_target_percent,
-           s.reported_answered_wait / nullif(s.reported_answered, 0) AS reported_asa,
-           s.corrected_answered_wait / nullif(s.corrected_answered, 0) AS corrected_asa
-    FROM summed s LEFT JOIN @extschema@.queue q USING (queue_id)
-)
-SELECT c.queue_id,
-       c.queue_name,
-       c.interval_start,
-       c.interval_start + st.interval_length AS interval_end,
-       (c.interval_start AT TIME ZONE st.report_timezone)::date AS local_date,
-       @extschema@.report_interval_label(c.interval_start, st.report_timezone) AS interval_label,
-       c.sl_threshold,
-       c.sl_target_percent,
-       c.reported_offered,
-       c.reported_answered,
-       c.reported_answered_in_threshold,
-       c.reported_abandoned,
-       c.reported_short_abandoned,
-       c.reported_flow_outs,
-       c.reported_asa,
-       @extschema@.service_level_percent(c.reported_service_level) AS reported_service_level_percent,
-       c.reported_service_level,
-       c.corrected_offered,
-       c.corrected_answered,
-       c.corrected_answered_in_threshold,
-       c.corrected_abandoned,
-       c.corrected_short_abandoned,
-       c.corrected_flow_outs,
-       c.corrected_asa,
-       @extschema@.service_level_percent(c.corrected_service_level) AS corrected_service_level_percent,
-       c.corrected_service_level,
-       c.reported_offered - c.corrected_offered AS offered_diff,
-       c.reported_answered - c.corrected_answered AS answered_diff,
-       c.reported_abandoned - c.corrected_abandoned AS abandoned_diff,
-       c.reported_asa - c.corrected_asa AS asa_diff,
-       @extschema@.service_level_percent(c.reported_service_level)
-           - @extschema@.service_level_percent(c.corrected_service_level) AS service_level_percent_diff,
-       c.reported_answered_wait,
-       c.corrected_answered_wait
-FROM c CROSS JOIN st;
-COMMENT ON VIEW @extschema@.queue_interval_of_shards IS
-    'Coordinator: gcstitch.queue_interval across the shards (their rows added up per queue and interval, service level counts rolled up, ASA and percentages recomputed); empty without shards';
-CREATE OR REPLACE VIEW @extschema@.interaction AS
-SELECT s.stitch_key, s.client_id, s.interaction_no, s.user_id, s.queue_id, s.conversation_ids, s.queued_at,
-       s.started_at, s.answered_at, s.ended_at, s.fragments, s.alert, s.talk, s.hold, s.acw, s.handle, s.gap,
-       s.queue_wait, s.speed_of_answer
-FROM @extschema@.interaction_store s
-WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
-UNION ALL
-SELECT * FROM @extschema@.interaction_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
-UNION ALL
-SELECT * FROM @extschema@.sharded_interaction;
-
-CREATE OR REPLACE VIEW @extschema@.queue_visit AS
-SELECT * FROM @extschema@.queue_visit_store
-WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
-UNION ALL
-SELECT * FROM @extschema@.queue_visit_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
-UNION ALL
-SELECT * FROM @extschema@.sharded_queue_visit;
-
-CREATE OR REPLACE VIEW @extschema@.agent_interval AS
-SELECT * FROM @extschema@.agent_interval_store
-WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
-UNION ALL
-SELECT * FROM @extschema@.agent_interval_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
-UNION ALL
-SELECT * FROM @extschema@.agent_interval_of_shards;
-
-CREATE OR REPLACE VIEW @extschema@.queue_interval AS
-SELECT * FROM @extschema@.queue_interval_store
-WHERE EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
-UNION ALL
-SELECT * FROM @extschema@.queue_interval_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
-UNION ALL
-SELECT * FROM @extschema@.queue_interval_of_shards;
-
-CREATE OR REPLACE VIEW @extschema@.queue_call AS
-SELECT i.queue_id,
-       i.queued_at,
-       i.queue_answered_at AS left_queue_at,
-       i.queue_answered_at AS answered_at,
-       'answered'::text AS outcome,
-       false AS short_abandon,
-       i.queue_wait,
-       i.stitch_key,
-       i.client_id,
-       i.interaction_no,
-       i.user_id,
-       i.conversation_ids
-FROM @extschema@.interaction_store i
-WHERE i.queue_wait IS NOT NULL
-  AND NOT EXISTS (SELECT FROM @extschema@.shard_foreign_client f WHERE f.client_id = i.client_id)
-  AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r
-                  WHERE i.client_id IS NULL AND r.conversation_id = i.conversation_ids[1])
-  AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
-UNION ALL
-SELECT v.queue_id,
-       v.queued_at,
-       v.left_queue_at,
-       NULL::timestamptz,
-       CASE WHEN v.left_queue_at IS NULL THEN 'waiting'
-            WHEN v.disconnect_type = 'transfer' OR v.disconnect_type LIKE '%Transfer' THEN 'flow_out'
-            ELSE 'abandoned' END,
-       v.left_queue_at IS NOT NULL
-           AND NOT (v.disconnect_type = 'transfer' OR v.disconnect_type LIKE '%Transfer')
-           AND v.left_queue_at - v.queued_at < st.short_abandon_threshold,
-       v.left_queue_at - v.queued_at,
-       NULL::text,
-       NULL::text,
-       NULL::integer,
-       NULL::text,
-       ARRAY[v.conversation_id]
-FROM @extschema@.queue_visit_store v
-CROSS JOIN (SELECT s.short_abandon_threshold FROM @extschema@.settings s LIMIT 1) st
-WHERE v.answered_session_id IS NULL
-  AND NOT EXISTS (SELECT FROM @extschema@.shard_replica r WHERE r.conversation_id = v.conversation_id)
-  AND EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
-UNION ALL
-SELECT * FROM @extschema@.queue_call_before_refresh()
-WHERE NOT EXISTS (SELECT FROM @extschema@.refresh_state r WHERE r.gap_tolerance IS NOT NULL)
-UNION ALL
-SELECT * FROM @extschema@.sharded_queue_call;
-
-
+-- Issue 15: a coordinator over shards. The directory, routing and the shards' side (part 55),
+-- then the column comments of every view that repeats a live view's columns (part 57).
 CREATE TABLE @extschema@.shard (
     shard_id      int PRIMARY KEY CHECK (shard_id OPERATOR(pg_catalog.>) 0),
     server_name   name NOT NULL UNIQUE,
@@ -3743,225 +3668,6 @@ $$;
 COMMENT ON FUNCTION @extschema@.import_send(boolean) IS
     'Internal to import() on a coordinator: leaves each shard its part of the routed text (shard_<id>_pending), then has all shards import at once (sharded_imported); the home parts'' counts';
 
--- The conversations of a batch found bad while reading (strict => false), kept in text order.
-CREATE FUNCTION @extschema@.import_keep_rejects(batch @extschema@.import_item[]) RETURNS int
-    LANGUAGE plpgsql VOLATILE STRICT
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    n int;
-BEGIN
-    INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
-    SELECT i.conversation_id, i.json_path, i.sqlstate, i.reason, i.conversation
-      FROM unnest(batch) i
-     WHERE i.reason IS NOT NULL
-     ORDER BY i.ordinal;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    RETURN n;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.import_keep_rejects(@extschema@.import_item[]) IS
-    'Internal to import(): stores the conversations of a batch found bad while reading in gcstitch.import_reject, in text order; how many';
-
-CREATE OR REPLACE FUNCTION @extschema@.import(doc text, strict boolean DEFAULT true)
-    RETURNS TABLE (conversations int, segments int, metrics int, replaced int, rejected int)
-    LANGUAGE plpgsql VOLATILE STRICT
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    parsed    refcursor;
-    batch     @extschema@.import_item[];
-    batch_rejects int;
-    superseded int[];
-    next_superseded int := 1;   -- first element of superseded past the batches stored so far
-    first_superseded int;
-    last_ordinal int;
-    winners   int[];
-    unused    int[];
-    chunk     @extschema@.import_item[];
-    item      @extschema@.import_item;
-    k         int;
-    n         int;
-    stored    record;
-    refused   int[] := '{}';    -- ordinals of conversations the database refused
-    refused_id     text[] := '{}';
-    refused_state  text[] := '{}';
-    refused_reason text[] := '{}';
-BEGIN
-    conversations := 0;
-    segments := 0;
-    metrics := 0;
-    replaced := 0;
-    rejected := 0;
-
-    -- On a coordinator (part 55) the shards store the conversations.
-    IF EXISTS (SELECT FROM @extschema@.shard) THEN
-        RETURN QUERY SELECT * FROM @extschema@.import_routed(doc, strict);
-        RETURN;
-    END IF;
-
-    -- The text is parsed in one pass, into batches of 1,000 conversations held by the cursor's
-    -- tuplestore (on disk past work_mem), so memory stays near the size of the text. The last row
-    -- lists the conversations superseded by a newer version in the same text (ties: the later
-    -- one): only the newest version of each is stored.
-    parsed := @extschema@.import_open(doc, strict);
-    FETCH LAST FROM parsed INTO batch, batch_rejects, superseded;
-    MOVE ABSOLUTE 0 FROM parsed;
-
-    -- Importing transactions take turns: one exclusive lock, held until commit, so that each
-    -- reads the stored versions only once no other import can change them (every later statement
-    -- takes a fresh snapshot at READ COMMITTED). One lock for any number of conversations and of
-    -- calls in the transaction, so no lock table overflow and no deadlock between importers
-    -- (locks per conversation, taken call by call, can deadlock across calls). The text is
-    -- parsed above, before waiting.
-    PERFORM pg_catalog.pg_advisory_xact_lock(1734570867, 0);
-
-    LOOP
-        FETCH parsed INTO batch, batch_rejects, unused;
-        EXIT WHEN NOT FOUND OR batch IS NULL;
-        last_ordinal := (batch[cardinality(batch)]).ordinal;
-        first_superseded := next_superseded;
-        WHILE next_superseded <= cardinality(superseded) AND superseded[next_superseded] <= last_ordinal LOOP
-            next_superseded := next_superseded + 1;
-        END LOOP;
-
-        -- The batch's conversations that are the newest version in the text and at least as new
-        -- as the stored version.
-        winners := @extschema@.import_winners(batch, superseded[first_superseded:next_superseded - 1]);
-
-        -- The batch in one subtransaction. Should the database refuse (a value too long for an
-        -- index entry, a constraint or trigger of the user's, ...), 64 at a time, and a refused
-        -- group one by one: each refused conversation is rejected (strict => false) or named in
-        -- the error.
-        stored := @extschema@.import_store(batch, winners);
-        conversations := conversations + stored.conversations;
-        segments := segments + stored.segments;
-        metrics := metrics + stored.metrics;
-        replaced := replaced + stored.replaced;
-        FOR chunk IN SELECT array_agg(g.i ORDER BY (g.i).ordinal)
-                       FROM (SELECT i, (row_number() OVER (ORDER BY i.ordinal) - 1) / 64 AS n
-                               FROM unnest(batch) i JOIN unnest(winners) w(ordinal) USING (ordinal)) g
-                      WHERE stored.refused_state IS NOT NULL
-                      GROUP BY g.n ORDER BY g.n LOOP
-            FOR k IN 0 .. cardinality(chunk) LOOP
-                -- k = 0: the group; then, if the database refused the group, each of its conversations
-                IF k = 0 THEN
-                    stored := @extschema@.import_store(chunk, ARRAY(SELECT c.ordinal FROM unnest(chunk) c));
-                ELSE
-                    item := chunk[k];
-                    stored := @extschema@.import_store(ARRAY[item], ARRAY[item.ordinal]);
-                END IF;
-                conversations := conversations + stored.conversations;
-                segments := segments + stored.segments;
-                metrics := metrics + stored.metrics;
-                replaced := replaced + stored.replaced;
-                EXIT WHEN k = 0 AND stored.refused_state IS NULL;
-                CONTINUE WHEN k = 0 OR stored.refused_state IS NULL;
-                IF strict THEN
-                    RAISE EXCEPTION 'cannot store conversation % at %',
-                                    '"' || left(item.conversation_id, 80) || '"'
-                                    || CASE WHEN length(item.conversation_id) > 80 THEN '...' ELSE '' END,
-                                    item.json_path
-                          USING ERRCODE = stored.refused_state,
-                                DETAIL = stored.refused_message
-                                         || CASE WHEN stored.refused_detail <> '' THEN ': ' || stored.refused_detail ELSE '' END;
-                END IF;
-                refused := refused || item.ordinal;
-                refused_id := refused_id || item.conversation_id;
-                refused_state := refused_state || stored.refused_state;
-                refused_reason := refused_reason
-                    || (format('The database refused to store it: %s.', stored.refused_message)
-                        || CASE WHEN stored.refused_detail <> '' THEN ' ' || stored.refused_detail ELSE '' END);
-            END LOOP;
-        END LOOP;
-
-        IF batch_rejects > 0 THEN
-            rejected := rejected + @extschema@.import_keep_rejects(batch);
-        END IF;
-    END LOOP;
-    CLOSE parsed;
-
-    -- The conversations the database refused, in text order, with their JSON read again.
-    IF cardinality(refused) > 0 THEN
-        INSERT INTO @extschema@.import_reject (conversation_id, json_path, sqlstate, reason, conversation)
-        SELECT f.conversation_id, c.json_path, f.sqlstate, f.reason, c.conversation
-          FROM unnest(refused, refused_id, refused_state, refused_reason) f(ordinal, conversation_id, sqlstate, reason)
-          JOIN @extschema@.import_conversations(doc, refused) c USING (ordinal)
-         ORDER BY f.ordinal;
-        GET DIAGNOSTICS n = ROW_COUNT;
-        rejected := rejected + n;
-    END IF;
-
-    RETURN NEXT;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.import(text, boolean) IS
-    'Stores a Genesys Cloud export; a newer version of a conversation replaces the stored one; strict => false sends bad conversations to gcstitch.import_reject; on a coordinator, sends each conversation to its shards';
-
-CREATE OR REPLACE FUNCTION @extschema@.rebuild() RETURNS bigint
-    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RETURN @extschema@.refresh_maintained(true) + @extschema@.shard_refresh_all(true);
-END
-$$;
-COMMENT ON FUNCTION @extschema@.rebuild() IS
-    'Recomputes the maintained analytics (interaction, queue_visit, agent_interval, queue_interval) from scratch; '
-    'needed only after editing gcstitch.segment or gcstitch.metric rows directly; on a coordinator, every shard''s too. Returns the conversations. Owner only';
-
-CREATE OR REPLACE FUNCTION @extschema@.refresh() RETURNS integer
-    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    mv record;
-    n integer := 0;
-BEGIN
-    PERFORM @extschema@.refresh_maintained(false);
-    PERFORM @extschema@.shard_refresh_all(false);
-    -- A view's "reach" is every relation its query reads, through views; a materialized view that
-    -- reaches another is refreshed after it (it reaches strictly more of them).
-    FOR mv IN
-        WITH RECURSIVE mvs AS (
-            SELECT c.oid, c.relispopulated
-            FROM pg_class c
-            WHERE c.relkind = 'm' AND c.relnamespace = '@extschema@'::regnamespace
-        ), reach(root, rel) AS (
-            SELECT m.oid, m.oid FROM mvs m
-            UNION
-            SELECT r.root, d.refobjid
-            FROM reach r
-            JOIN pg_rewrite w ON w.ev_class = r.rel
-            JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
-                            AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> w.ev_class
-        )
-        SELECT m.oid::regclass AS name,
-               -- CONCURRENTLY needs a populated view and a unique index on plain columns without WHERE.
-               m.relispopulated AND EXISTS (
-                   SELECT FROM pg_index i
-                   WHERE i.indrelid = m.oid AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
-                     AND i.indexprs IS NULL) AS concurrently,
-               (SELECT count(*) FROM reach r JOIN mvs o ON o.oid = r.rel
-                WHERE r.root = m.oid AND r.rel <> m.oid) AS depth
-        FROM mvs m
-        ORDER BY depth, m.oid
-    LOOP
-        -- Otherwise (first refresh of a view created WITH NO DATA, no unique index) a plain refresh.
-        IF mv.concurrently THEN
-            EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY %s', mv.name);
-        ELSE
-            EXECUTE format('REFRESH MATERIALIZED VIEW %s', mv.name);
-        END IF;
-        n := n + 1;
-    END LOOP;
-    RETURN n;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.refresh() IS
-    'Brings the maintained views (interaction, agent_interval, queue_interval, ...) up to date with what was imported '
-    'or deleted since the last refresh (on a coordinator: every shard''s, all at once), recomputing only what that can change, then refreshes every materialized view '
-    'of the gcstitch schema, each after the ones it reads: CONCURRENTLY (readers not blocked) when populated and '
-    'uniquely indexed, plainly otherwise; returns how many materialized views. Owner only';
-
 DO $$
 DECLARE
     c record;
@@ -4002,8 +3708,8 @@ GRANT EXECUTE ON FUNCTION @extschema@.shard_import_pending(), @extschema@.shard_
     @extschema@.shard_columns(regclass), @extschema@.add_shard(name, name), @extschema@.shard_check_server(name),
     @extschema@.shard_create_tables(int), @extschema@.push_settings(), @extschema@.push_settings_trigger(),
     @extschema@.shard_refresh_all(boolean), @extschema@.shard_draw(text), @extschema@.import_routed_scratch(),
-    @extschema@.import_routed(text, boolean), @extschema@.import_route(), @extschema@.import_send(boolean),
-    @extschema@.import_keep_rejects(@extschema@.import_item[]) TO gcstitch_analyst;
+    @extschema@.import_routed(text, boolean), @extschema@.import_route(), @extschema@.import_send(boolean)
+    TO gcstitch_analyst;
 REVOKE SELECT ON @extschema@.sharded_refreshed, @extschema@.sharded_rebuilt, @extschema@.sharded_imported
     FROM gcstitch_analyst;
 REVOKE ALL ON SEQUENCE @extschema@.shard_pending_part_no_seq FROM gcstitch_analyst;
